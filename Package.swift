@@ -1,0 +1,30 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "BaySearch",
+    products: [
+        .library(name: "BaySearch", targets: ["BaySearch"]),
+        .executable(name: "baysearch", targets: ["baysearch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // ICU is reached only through this C target: the system ICU headers clash with the
+        // copy of ICU that Foundation ships, so no Swift module may see them.
+        .target(
+            name: "CICU",
+            linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc")]
+        ),
+        .target(name: "BaySearch", dependencies: ["CICU"]),
+        .executableTarget(
+            name: "baysearch",
+            dependencies: [
+                "BaySearch",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "BaySearchTests", dependencies: ["BaySearch", "CICU"]),
+    ]
+)

@@ -1,0 +1,74 @@
+/// Small UTF-8 helpers for code points already known to be valid scalars.
+enum UTF8Encoding {
+    /// Appends the UTF-8 form of `codePoint` to `bytes`.
+    @inline(__always)
+    static func append(_ codePoint: UInt32, to bytes: inout [UInt8]) {
+        switch codePoint {
+        case 0..<0x80:
+            bytes.append(UInt8(codePoint))
+        case 0x80..<0x800:
+            bytes.append(UInt8(0xC0 | codePoint >> 6))
+            bytes.append(UInt8(0x80 | codePoint & 0x3F))
+        case 0x800..<0x10000:
+            bytes.append(UInt8(0xE0 | codePoint >> 12))
+            bytes.append(UInt8(0x80 | codePoint >> 6 & 0x3F))
+            bytes.append(UInt8(0x80 | codePoint & 0x3F))
+        default:
+            bytes.append(UInt8(0xF0 | codePoint >> 18))
+            bytes.append(UInt8(0x80 | codePoint >> 12 & 0x3F))
+            bytes.append(UInt8(0x80 | codePoint >> 6 & 0x3F))
+            bytes.append(UInt8(0x80 | codePoint & 0x3F))
+        }
+    }
+
+    static func encode(_ codePoint: UInt32) -> [UInt8] {
+        var bytes: [UInt8] = []
+        append(codePoint, to: &bytes)
+        return bytes
+    }
+
+    /// Appends the UTF-16 form of `codePoint` to `units`.
+    @inline(__always)
+    static func appendUTF16(_ codePoint: UInt32, to units: inout [UInt16]) {
+        if codePoint < 0x10000 {
+            units.append(UInt16(codePoint))
+        } else {
+            let value = codePoint - 0x10000
+            units.append(UInt16(0xD800 | value >> 10))
+            units.append(UInt16(0xDC00 | value & 0x3FF))
+        }
+    }
+
+    /// Decodes the scalar starting at `index`; returns nil when the bytes there are not UTF-8
+    /// (truncated, overlong, a surrogate or beyond U+10FFFF).
+    @inline(__always)
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (codePoint: UInt32, length: Int)? {
+        let lead = bytes[index]
+        if lead < 0x80 {
+            return (UInt32(lead), 1)
+        }
+        let length: Int
+        let minimum: UInt32
+        var codePoint: UInt32
+        switch lead {
+        case 0xC2...0xDF: length = 2; minimum = 0x80; codePoint = UInt32(lead & 0x1F)
+        case 0xE0...0xEF: length = 3; minimum = 0x800; codePoint = UInt32(lead & 0x0F)
+        case 0xF0...0xF4: length = 4; minimum = 0x10000; codePoint = UInt32(lead & 0x07)
+        default: return nil
+        }
+        guard index + length <= bytes.count else {
+            return nil
+        }
+        for offset in 1..<length {
+            let continuation = bytes[index + offset]
+            guard continuation & 0xC0 == 0x80 else {
+                return nil
+            }
+            codePoint = codePoint << 6 | UInt32(continuation & 0x3F)
+        }
+        guard codePoint >= minimum, codePoint <= 0x10FFFF, !(0xD800...0xDFFF).contains(codePoint) else {
+            return nil
+        }
+        return (codePoint, length)
+    }
+}

@@ -1,0 +1,136 @@
+/// Turns UTF-8 text into units: folds each character, drops whitespace, gives every
+/// ideograph a unit of its own and every run of letters and digits one unit, and steps the
+/// position once more at each punctuation boundary.
+///
+///     let tokenizer = UnitTokenizer(folder: CharacterFolder())
+///     let text = try tokenizer.analyze(Array("大橋\n\n通車，CEPA".utf8))
+///     text.units.map { text.text(of: $0) }   // ["大", "桥", "通", "车", "cepa"]
+///     text.units.map(\.position)             // [0, 1, 2, 3, 5]
+///
+/// It also builds the folded text that ICU segments, with the whitespace between ideographs
+/// (and between an ideograph and a letter or digit) taken out, because ICU always breaks
+/// at a line break and 保\n\n障 is one word.
+public struct UnitTokenizer {
+    public let folder: CharacterFolder
+
+    public init(folder: CharacterFolder) {
+        self.folder = folder
+    }
+
+    /// Analyses `bytes` into a new `AnalyzedText`.
+    public func analyze(_ bytes: [UInt8], segmenterInput: Bool = false) throws(AnalysisError) -> AnalyzedText {
+        var text = AnalyzedText()
+        try bytes.withUnsafeBufferPointer { (buffer) throws(AnalysisError) in
+            try analyze(buffer, into: &text, segmenterInput: segmenterInput)
+        }
+        return text
+    }
+
+    /// Analyses `bytes` into `text`, reusing its storage.
+    public func analyze(
+        _ bytes: UnsafeBufferPointer<UInt8>, into text: inout AnalyzedText, segmenterInput: Bool
+    ) throws(AnalysisError) {
+        guard bytes.count < Int(UInt32.max) else {
+            throw .tooLarge(bytes: bytes.count)
+        }
+        text.removeAll()
+        var state = _TokenizerState(segmenterInput: segmenterInput)
+        var index = 0
+        while index < bytes.count {
+            guard let (codePoint, length) = UTF8Encoding.decode(bytes, at: index) else {
+                throw .invalidUTF8(offset: index)
+            }
+            let start = UInt32(index)
+            let end = UInt32(index + length)
+            folder.fold(codePoint) { folded, characterClass in
+                state.take(folded, characterClass, start: start, end: end, into: &text)
+            }
+            index += length
+        }
+        state.closeRun(into: &text)
+    }
+}
+
+/// The tokenizer's memory between two characters.
+private struct _TokenizerState {
+    let segmenterInput: Bool
+    var position: UInt32 = 0
+    var boundaryPending = false
+    var runOpen = false
+    var whitespacePending = false
+    var lastClass: CharacterClass = .boundary
+
+    init(segmenterInput: Bool) {
+        self.segmenterInput = segmenterInput
+    }
+
+    @inline(__always)
+    mutating func take(_ codePoint: UInt32, _ characterClass: CharacterClass, start: UInt32, end: UInt32, into text: inout AnalyzedText) {
+        switch characterClass {
+        case .whitespace:
+            closeRun(into: &text)
+            whitespacePending = true
+            return
+        case .ideograph:
+            closeRun(into: &text)
+            stepOverBoundary(text)
+            text.units.append(Unit(ideograph: codePoint, runStart: 0, runLength: 0, position: position, start: start, end: end))
+            position += 1
+        case .alphanumeric:
+            if runOpen {
+                let before = text.runBytes.count
+                UTF8Encoding.append(codePoint, to: &text.runBytes)
+                let last = text.units.count - 1
+                text.units[last].runLength += UInt32(text.runBytes.count - before)
+                text.units[last].end = end
+            } else {
+                stepOverBoundary(text)
+                let runStart = UInt32(text.runBytes.count)
+                UTF8Encoding.append(codePoint, to: &text.runBytes)
+                let length = UInt32(text.runBytes.count) - runStart
+                text.units.append(Unit(ideograph: 0, runStart: runStart, runLength: length, position: position, start: start, end: end))
+                runOpen = true
+            }
+        case .boundary:
+            closeRun(into: &text)
+            boundaryPending = true
+        case .ignorable:
+            return
+        }
+        if segmenterInput {
+            appendSegmenterInput(codePoint, characterClass, into: &text)
+        }
+        lastClass = characterClass
+    }
+
+    @inline(__always)
+    mutating func closeRun(into text: inout AnalyzedText) {
+        if runOpen {
+            runOpen = false
+            position += 1
+        }
+    }
+
+    @inline(__always)
+    private mutating func stepOverBoundary(_ text: AnalyzedText) {
+        if boundaryPending {
+            if !text.units.isEmpty {
+                position += 1
+            }
+            boundaryPending = false
+        }
+    }
+
+    /// Whitespace reaches ICU only where it separates words that are not ideographs.
+    private mutating func appendSegmenterInput(_ codePoint: UInt32, _ characterClass: CharacterClass, into text: inout AnalyzedText) {
+        if whitespacePending {
+            whitespacePending = false
+            let joins = (lastClass == .ideograph && characterClass != .boundary)
+                || (characterClass == .ideograph && lastClass == .alphanumeric)
+            if !joins && !text.segmenterInput.isEmpty {
+                text.segmenterInput.append(0x20)
+            }
+        }
+        UTF8Encoding.appendUTF16(codePoint, to: &text.segmenterInput)
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+
+/// Builds an index from sources, analysing on every core, and commits it atomically.
+///
+///     let summary = try IndexBuilder().build(sources: ["Corpus"], into: ".baysearch")
+///     print(summary.documentCount)
+///
+/// One thread reads documents; each worker thread analyses them with its own `Analyzer`
+/// and fills its own `SegmentWriter`, writing a segment whenever the writer holds
+/// `flushBytes`, so memory stays bounded by the flush size, not the corpus. The new index
+/// replaces the old one only once every segment is on disk; on any failure the old index
+/// stays as it was.
+public struct IndexBuilder: Sendable {
+    /// How many threads analyse documents.
+    public var workerCount: Int
+    /// How many bytes of text and postings a worker holds before writing a segment.
+    public var flushBytes: Int
+
+    public init(workerCount: Int = ProcessInfo.processInfo.activeProcessorCount, flushBytes: Int = 128 << 20) {
+        self.workerCount = max(1, workerCount)
+        self.flushBytes = max(1, flushBytes)
+    }
+
+    /// What the build did, reported while it runs and at its end.
+    public struct Progress: Sendable {
+        public var documentsRead = 0
+        public var bytesRead = 0
+        public var documentsIndexed = 0
+        public var documentsSkipped = 0
+        public var seconds = 0.0
+    }
+
+    /// Builds the index at `indexPath` from `sources`, replacing what was there.
+    ///
+    /// - Parameters:
+    ///   - warn: called with one line for each file or line skipped (bad UTF-8, bad JSON,
+    ///     duplicate id), from any thread.
+    ///   - progress: called about ten times a second on the calling thread, and once at the end.
+    @discardableResult
+    public func build(
+        sources: [String], into indexPath: String,
+        warn: @escaping @Sendable (String) -> Void = { _ in },
+        progress: (Progress) -> Void = { _ in }
+    ) throws -> Progress {
+        let directory = IndexDirectory(path: indexPath)
+        let lock = try directory.lockForWriting()
+        defer { _ = lock }
+        let previous = try? directory.readManifest()
+        directory.removeUnreferencedFiles(keeping: Set(previous?.segments ?? []))
+        let generation = (previous?.generation ?? 0) + 1
+        let started = Date()
+        let queue = _DocumentQueue(capacity: 64 * workerCount)
+        let workers = (0..<workerCount).map { number in
+            _IndexWorker(number: number, generation: generation, directory: directory, flushBytes: flushBytes, warn: warn)
+        }
+        let finished = DispatchGroup()
+        for worker in workers {
+            finished.enter()
+            let thread = Thread {
+                worker.run(queue)
+                finished.leave()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+
+        var report = Progress()
+        let readFailure: Error?
+        do {
+            try feed(sources, to: queue, workers: workers, started: started, report: &report, warn: warn, progress: progress)
+            queue.close()
+            readFailure = nil
+        } catch {
+            queue.cancel()
+            readFailure = error
+        }
+        finished.wait()
+        if let failure = workers.lazy.compactMap(\.failure).first ?? readFailure {
+            directory.removeUnreferencedFiles(keeping: Set(previous?.segments ?? []))
+            throw failure
+        }
+        try directory.commit(segments: workers.flatMap(\.segments), generation: generation)
+        report.documentsIndexed = workers.reduce(0) { $0 + $1.documentsIndexed }
+        report.documentsSkipped += workers.reduce(0) { $0 + $1.documentsSkipped }
+        report.seconds = Date().timeIntervalSince(started)
+        progress(report)
+        return report
+    }
+
+    /// Reads every document into the queue, skipping duplicate ids, and reports progress.
+    private func feed(
+        _ sources: [String], to queue: _DocumentQueue, workers: [_IndexWorker], started: Date,
+        report: inout Progress, warn: @escaping @Sendable (String) -> Void, progress: (Progress) -> Void
+    ) throws {
+        var lastReport = Date.distantPast
+        var seenIds = Set<String>()
+        var counts = report
+        try DocumentReader.read(sources, warn: warn) { document in
+            guard seenIds.insert(document.id).inserted else {
+                warn("\(document.origin): duplicate id \(document.id); skipped")
+                counts.documentsSkipped += 1
+                return
+            }
+            counts.documentsRead += 1
+            counts.bytesRead += document.text.count
+            guard queue.push(document) else {
+                throw _BuildCancelled()
+            }
+            let now = Date()
+            if now.timeIntervalSince(lastReport) >= 0.1 {
+                lastReport = now
+                counts.documentsIndexed = workers.reduce(0) { $0 + $1.documentsIndexed }
+                counts.seconds = now.timeIntervalSince(started)
+                progress(counts)
+            }
+        }
+        report = counts
+    }
+}
+
+private struct _BuildCancelled: Error {}
+
+/// One indexing thread's state: its analyzer, its current segment and the segments it wrote.
+private final class _IndexWorker: @unchecked Sendable {
+    let number: Int
+    let generation: Int
+    let directory: IndexDirectory
+    let flushBytes: Int
+    let warn: @Sendable (String) -> Void
+    private let lock = NSLock()
+    private var _documentsIndexed = 0
+    private(set) var documentsSkipped = 0
+    private(set) var segments: [String] = []
+    private(set) var failure: Error?
+
+    init(number: Int, generation: Int, directory: IndexDirectory, flushBytes: Int, warn: @escaping @Sendable (String) -> Void) {
+        self.number = number
+        self.generation = generation
+        self.directory = directory
+        self.flushBytes = flushBytes
+        self.warn = warn
+    }
+
+    var documentsIndexed: Int {
+        lock.withLock { _documentsIndexed }
+    }
+
+    func run(_ queue: _DocumentQueue) {
+        do {
+            let analyzer = try Analyzer()
+            var writer = SegmentWriter()
+            while let document = queue.pop() {
+                guard let analyzed = try analyze(document, with: analyzer) else {
+                    documentsSkipped += 1
+                    continue
+                }
+                writer.add(id: document.id, title: document.title, text: document.text, analyzed: analyzed)
+                lock.withLock { _documentsIndexed += 1 }
+                if writer.bufferedBytes >= flushBytes {
+                    try flush(writer)
+                    writer = SegmentWriter()
+                }
+            }
+            if writer.documentCount > 0 {
+                try flush(writer)
+            }
+        } catch {
+            failure = error
+            queue.cancel()
+        }
+    }
+
+    /// The analysed document, or nil (with a warning) when its text is unusable.
+    private func analyze(_ document: SourceDocument, with analyzer: Analyzer) throws(AnalysisError) -> Analyzer.Document? {
+        do {
+            return try analyzer.analyzeDocument(document.text)
+        } catch .segmenterUnavailable {
+            throw .segmenterUnavailable
+        } catch {
+            warn("\(document.origin): \(error); skipped")
+            return nil
+        }
+    }
+
+    private func flush(_ writer: SegmentWriter) throws {
+        let name = IndexDirectory.segmentName(generation: generation, worker: number, sequence: segments.count)
+        try _FileIO.writeSynced(SegmentSerializer.serialize(writer), to: directory.path + "/" + name)
+        segments.append(name)
+    }
+}

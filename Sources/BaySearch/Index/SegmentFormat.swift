@@ -1,0 +1,34 @@
+/// The layout of a segment file, version 1. All integers are little-endian.
+///
+/// ```
+/// header   magic "BAYSEG\r\n", u32 version, u32 documentCount, u64 totalWords,
+///          u32 termCount, u32 reserved, then the start offset (u64) of each section
+///          in `Section` order and the end of the last one
+/// documents  documentCount records of 32 bytes: u32 idStart, u32 idLength, u32 titleStart,
+///            u32 titleLength (into strings), u64 textStart, u32 textLength (into texts),
+///            u32 wordCount (the document's length in ICU words)
+/// strings    ids and titles, UTF-8, back to back
+/// texts      each document's original UTF-8 text, back to back
+/// termStarts (termCount + 1) u32 offsets into termBytes; terms sorted bytewise
+/// termBytes  each term's folded UTF-8
+/// postingStarts (termCount + 1) u64 offsets into postings
+/// postings   per term: varint documentFrequency, then per document: varint document delta
+///            (the first absolute), varint frequency, frequency varint position deltas
+///            (the first absolute)
+/// ```
+///
+/// Terms are single units (an ideograph or an alphanumeric run) and bigrams of two
+/// adjacent ideographs, which make phrase matching cheap.
+enum SegmentFormat {
+    static let magic: [UInt8] = Array("BAYSEG\r\n".utf8)
+    static let version: UInt32 = 1
+    static let documentRecordSize = 32
+    static let fileExtension = "bay"
+
+    enum Section: Int, CaseIterable {
+        case documents, strings, texts, termStarts, termBytes, postingStarts, postings
+    }
+
+    static let sectionTableOffset = 32
+    static let headerSize = sectionTableOffset + 8 * (Section.allCases.count + 1)
+}

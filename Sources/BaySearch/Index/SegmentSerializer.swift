@@ -1,0 +1,63 @@
+/// Lays a `SegmentWriter`'s contents out in the segment file format (`SegmentFormat`).
+///
+///     let bytes = SegmentSerializer.serialize(writer)
+///     try _FileIO.writeSynced(bytes, to: path)
+enum SegmentSerializer {
+    static func serialize(_ writer: SegmentWriter) -> [UInt8] {
+        var strings: [UInt8] = []
+        var documents: [UInt8] = []
+        documents.reserveCapacity(writer.documentCount * SegmentFormat.documentRecordSize)
+        for document in writer.documents {
+            let idStart = strings.count
+            strings.append(contentsOf: document.id.utf8)
+            let titleStart = strings.count
+            strings.append(contentsOf: document.title.utf8)
+            appendInteger(UInt32(idStart), to: &documents)
+            appendInteger(UInt32(titleStart - idStart), to: &documents)
+            appendInteger(UInt32(titleStart), to: &documents)
+            appendInteger(UInt32(strings.count - titleStart), to: &documents)
+            appendInteger(UInt64(document.textStart), to: &documents)
+            appendInteger(UInt32(document.textLength), to: &documents)
+            appendInteger(UInt32(document.wordCount), to: &documents)
+        }
+
+        let order = writer.terms.indices.sorted { writer.terms[$0].lexicographicallyPrecedes(writer.terms[$1]) }
+        var termStarts: [UInt8] = []
+        var termBytes: [UInt8] = []
+        var postingStarts: [UInt8] = []
+        var postings: [UInt8] = []
+        for term in order {
+            appendInteger(UInt32(termBytes.count), to: &termStarts)
+            termBytes.append(contentsOf: writer.terms[term])
+            appendInteger(UInt64(postings.count), to: &postingStarts)
+            _VarInt.append(UInt64(writer.postings[term].documentFrequency), to: &postings)
+            postings.append(contentsOf: writer.postings[term].bytes)
+        }
+        appendInteger(UInt32(termBytes.count), to: &termStarts)
+        appendInteger(UInt64(postings.count), to: &postingStarts)
+
+        let sections = [documents, strings, writer.texts, termStarts, termBytes, postingStarts, postings]
+        var file = SegmentFormat.magic
+        appendInteger(SegmentFormat.version, to: &file)
+        appendInteger(UInt32(writer.documentCount), to: &file)
+        appendInteger(UInt64(writer.totalWords), to: &file)
+        appendInteger(UInt32(writer.terms.count), to: &file)
+        appendInteger(UInt32(0), to: &file)
+        var offset = SegmentFormat.headerSize
+        for section in sections {
+            appendInteger(UInt64(offset), to: &file)
+            offset += section.count
+        }
+        appendInteger(UInt64(offset), to: &file)
+        file.reserveCapacity(offset)
+        for section in sections {
+            file.append(contentsOf: section)
+        }
+        return file
+    }
+
+    @inline(__always)
+    static func appendInteger<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+}

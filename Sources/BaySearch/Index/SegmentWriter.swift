@@ -1,0 +1,110 @@
+/// Builds one segment in memory: stores documents and inverts their units into postings.
+///
+///     let writer = SegmentWriter()
+///     let analyzed = try analyzer.analyzeDocument(bytes)
+///     writer.add(id: "a.txt", title: "A", text: bytes, analyzed: analyzed)
+///     let file = SegmentSerializer.serialize(writer)
+///
+/// Every unit is a term; so is every pair of adjacent ideographs (a bigram), so that a
+/// phrase of n ideographs needs about n/2 postings lists, not n. Not thread-safe: each
+/// indexing thread fills its own writer.
+final class SegmentWriter {
+    struct StoredDocument {
+        var id: String
+        var title: String
+        var textStart: Int
+        var textLength: Int
+        var wordCount: Int
+    }
+
+    private(set) var documents: [StoredDocument] = []
+    private(set) var texts: [UInt8] = []
+    private(set) var totalWords = 0
+    private(set) var postings: [_PostingsBuffer] = []
+    /// The folded UTF-8 of each term, by term number.
+    private(set) var terms: [[UInt8]] = []
+    private var ideographTerms: [UInt64: Int] = [:]
+    private var runTerms: [ArraySlice<UInt8>: Int] = [:]
+    private var pairs: [UInt64] = []
+    private var postingBytes = 0
+
+    init() {}
+
+    var documentCount: Int { documents.count }
+
+    /// A rough count of the memory this writer holds, to decide when to flush it.
+    var bufferedBytes: Int { texts.count + postingBytes + terms.count * 64 }
+
+    func add(id: String, title: String, text: [UInt8], analyzed: Analyzer.Document) {
+        let document = documents.count
+        documents.append(StoredDocument(
+            id: id, title: title, textStart: texts.count, textLength: text.count, wordCount: analyzed.wordCount))
+        texts.append(contentsOf: text)
+        totalWords += analyzed.wordCount
+        invert(analyzed.text, document: document)
+    }
+
+    /// Sorts (term, position) pairs so each term's positions come together and in order.
+    private func invert(_ text: AnalyzedText, document: Int) {
+        pairs.removeAll(keepingCapacity: true)
+        let units = text.units
+        for index in units.indices {
+            let unit = units[index]
+            pairs.append(UInt64(termNumber(of: unit, in: text)) << 32 | UInt64(unit.position))
+            if unit.isIdeograph, index + 1 < units.count {
+                let next = units[index + 1]
+                if next.isIdeograph, next.position == unit.position + 1 {
+                    pairs.append(UInt64(bigramNumber(unit.ideograph, next.ideograph)) << 32 | UInt64(unit.position))
+                }
+            }
+        }
+        pairs.sort()
+        var groupStart = 0
+        while groupStart < pairs.count {
+            let term = Int(pairs[groupStart] >> 32)
+            var groupEnd = groupStart + 1
+            while groupEnd < pairs.count, Int(pairs[groupEnd] >> 32) == term {
+                groupEnd += 1
+            }
+            let before = postings[term].bytes.count
+            postings[term].add(document: document, positions: pairs[groupStart..<groupEnd])
+            postingBytes += postings[term].bytes.count - before
+            groupStart = groupEnd
+        }
+    }
+
+    private func termNumber(of unit: Unit, in text: AnalyzedText) -> Int {
+        if unit.isIdeograph {
+            return ideographTermNumber(key: UInt64(unit.ideograph)) { UTF8Encoding.encode(unit.ideograph) }
+        }
+        let run = text.termBytes(of: unit)
+        if let number = runTerms[run] {
+            return number
+        }
+        let number = newTerm(Array(run))
+        runTerms[ArraySlice(terms[number])] = number
+        return number
+    }
+
+    private func bigramNumber(_ first: UInt32, _ second: UInt32) -> Int {
+        ideographTermNumber(key: 1 << 42 | UInt64(first) << 21 | UInt64(second)) {
+            UTF8Encoding.encode(first) + UTF8Encoding.encode(second)
+        }
+    }
+
+    @inline(__always)
+    private func ideographTermNumber(key: UInt64, bytes: () -> [UInt8]) -> Int {
+        if let number = ideographTerms[key] {
+            return number
+        }
+        let number = newTerm(bytes())
+        ideographTerms[key] = number
+        return number
+    }
+
+    private func newTerm(_ bytes: [UInt8]) -> Int {
+        terms.append(bytes)
+        postings.append(_PostingsBuffer())
+        return terms.count - 1
+    }
+}

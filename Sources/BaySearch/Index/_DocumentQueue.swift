@@ -1,0 +1,67 @@
+import Foundation
+
+/// A bounded queue handing documents from the reading thread to the indexing threads.
+///
+/// Invariant: at most `capacity` documents wait, so memory stays bounded however large the
+/// corpus; `close()` lets the workers drain what is left and stop; `cancel()` drops it.
+final class _DocumentQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var waiting: [SourceDocument] = []
+    private var head = 0
+    private var closed = false
+    private var cancelled = false
+    private let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    /// Waits for room, then adds `document`. Returns false once the queue was cancelled.
+    func push(_ document: SourceDocument) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while waiting.count - head >= capacity && !cancelled {
+            condition.wait()
+        }
+        guard !cancelled else {
+            return false
+        }
+        waiting.append(document)
+        condition.broadcast()
+        return true
+    }
+
+    /// The next document, or nil once the queue is closed and empty, or cancelled.
+    func pop() -> SourceDocument? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == waiting.count && !closed && !cancelled {
+            condition.wait()
+        }
+        guard !cancelled, head < waiting.count else {
+            return nil
+        }
+        let document = waiting[head]
+        head += 1
+        if head >= 1024 && head * 2 >= waiting.count {
+            waiting.removeFirst(head)
+            head = 0
+        }
+        condition.broadcast()
+        return document
+    }
+
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}

@@ -1,0 +1,199 @@
+/// An open index: answers queries with BM25-ranked hits and their match offsets.
+///
+///     let index = try SearchIndex(path: ".baysearch")
+///     let query = try index.parse("港珠澳大桥")
+///     for hit in try index.search(query, limit: 10).hits { print(hit.id, hit.score) }
+///
+/// Opening maps the segment files and reads their headers only. Not thread-safe (it owns
+/// an `Analyzer`): open one per thread.
+public final class SearchIndex {
+    public let path: String
+    public let analyzer: Analyzer
+    private let segments: [SegmentReader]
+    private let bm25: BM25
+
+    public init(path: String) throws {
+        self.path = path
+        analyzer = try Analyzer()
+        let directory = IndexDirectory(path: path)
+        segments = try SearchIndex.openSegments(directory)
+        let documentCount = segments.reduce(0) { $0 + $1.documentCount }
+        let totalWords = segments.reduce(0) { $0 + $1.totalWords }
+        bm25 = BM25(documentCount: documentCount, averageLength: documentCount > 0 ? Double(totalWords) / Double(documentCount) : 0)
+    }
+
+    /// Reads the manifest and opens its segments; if a commit removed a segment between the
+    /// two, reads the new manifest once more.
+    private static func openSegments(_ directory: IndexDirectory) throws(IndexError) -> [SegmentReader] {
+        var retried = false
+        while true {
+            let manifest = try directory.readManifest()
+            var segments: [SegmentReader] = []
+            var vanished: IndexError?
+            for name in manifest.segments {
+                do {
+                    segments.append(try SegmentReader(path: directory.path + "/" + name))
+                } catch {
+                    guard case .unreadable = error, !retried else {
+                        throw error
+                    }
+                    vanished = error
+                    break
+                }
+            }
+            guard vanished != nil else {
+                return segments
+            }
+            retried = true
+        }
+    }
+
+    public var documentCount: Int { bm25.documentCount }
+
+    public func parse(_ text: String) throws(QueryError) -> Query {
+        try QueryParser.parse(text, analyzer: analyzer)
+    }
+
+    /// Runs `query` and returns every matching document's count and the best `limit` hits.
+    public func search(_ query: Query, limit: Int = 10) throws(IndexError) -> SearchResults {
+        let phrases = query.positivePhrases
+        // occurrences[p][s]: phrase p in segment s.
+        var occurrences: [[PhraseMatcher.Occurrences]] = []
+        for phrase in phrases {
+            occurrences.append(try segments.map { segment throws(IndexError) in try PhraseMatcher.find(phrase, in: segment) })
+        }
+        let documentFrequencies = occurrences.map { perSegment in perSegment.reduce(0) { $0 + $1.documents.count } }
+
+        var candidates: [_Candidate] = []
+        for (segmentIndex, segment) in segments.enumerated() {
+            var excluded = Set<Int32>()
+            for phrase in query.exclusions {
+                excluded.formUnion(try PhraseMatcher.find(phrase, in: segment).documents)
+            }
+            var scores: [Int32: Double] = [:]
+            var phraseIndex = 0
+            for (groupIndex, group) in query.groups.enumerated() {
+                var groupScores: [Int32: Double] = [:]
+                for _ in group {
+                    let found = occurrences[phraseIndex][segmentIndex]
+                    for (document, starts) in zip(found.documents, found.starts) where !excluded.contains(document) {
+                        let score = bm25.score(
+                            frequency: starts.count, documentFrequency: documentFrequencies[phraseIndex],
+                            length: try segment.wordCount(of: Int(document)))
+                        groupScores[document, default: 0] += score
+                    }
+                    phraseIndex += 1
+                }
+                if groupIndex == 0 {
+                    scores = groupScores
+                } else {
+                    scores = scores.filter { groupScores[$0.key] != nil }
+                    for (document, score) in scores {
+                        scores[document] = score + (groupScores[document] ?? 0)
+                    }
+                }
+            }
+            candidates.append(contentsOf: scores.map { _Candidate(segment: segmentIndex, document: $0.key, score: $0.value) })
+        }
+
+        let best = try rank(candidates, limit: limit)
+        let hits = try best.map { candidate throws(IndexError) in
+            try hit(for: candidate, phrases: phrases, occurrences: occurrences, documentFrequencies: documentFrequencies)
+        }
+        return SearchResults(total: candidates.count, hits: hits, documentCount: bm25.documentCount, averageLength: bm25.averageLength)
+    }
+
+    /// The best `limit` candidates by score, ties broken by id. Ids are read only for the
+    /// candidates whose order they can decide.
+    private func rank(_ candidates: [_Candidate], limit: Int) throws(IndexError) -> [_Candidate] {
+        guard limit > 0, !candidates.isEmpty else {
+            return []
+        }
+        let byScore = candidates.sorted { $0.score > $1.score }
+        var end = min(limit, byScore.count)
+        while end < byScore.count, byScore[end].score == byScore[end - 1].score {
+            end += 1
+        }
+        var withIds: [(candidate: _Candidate, id: String)] = []
+        for candidate in byScore[..<end] {
+            withIds.append((candidate, try segments[candidate.segment].id(of: Int(candidate.document))))
+        }
+        withIds.sort { $0.candidate.score != $1.candidate.score ? $0.candidate.score > $1.candidate.score : $0.id < $1.id }
+        return withIds.prefix(limit).map(\.candidate)
+    }
+
+    private func hit(
+        for candidate: _Candidate, phrases: [QueryPhrase],
+        occurrences: [[PhraseMatcher.Occurrences]], documentFrequencies: [Int]
+    ) throws(IndexError) -> Hit {
+        let segment = segments[candidate.segment]
+        let document = Int(candidate.document)
+        let text = try segment.text(of: document)
+        let length = try segment.wordCount(of: document)
+        let analyzed: AnalyzedText
+        do {
+            analyzed = try analyzer.tokenizer.analyze(text)
+        } catch {
+            throw .corrupt("\(segment.path): document \(document) is no longer valid UTF-8")
+        }
+        var matches = Set<Range<Int>>()
+        var explanation: [PartScore] = []
+        for (phraseIndex, phrase) in phrases.enumerated() {
+            let found = occurrences[phraseIndex][candidate.segment]
+            guard let index = binarySearch(found.documents, candidate.document) else {
+                continue
+            }
+            let starts = found.starts[index]
+            for start in starts {
+                guard let first = unit(at: start, in: analyzed.units),
+                      let last = unit(at: start + phrase.span, in: analyzed.units) else {
+                    throw .corrupt("\(segment.path): postings disagree with document \(document)'s text")
+                }
+                matches.insert(Int(first.start)..<Int(last.end))
+            }
+            let documentFrequency = documentFrequencies[phraseIndex]
+            explanation.append(PartScore(
+                part: phrase.text, frequency: starts.count, documentFrequency: documentFrequency,
+                idf: bm25.idf(documentFrequency: documentFrequency),
+                score: bm25.score(frequency: starts.count, documentFrequency: documentFrequency, length: length)))
+        }
+        return Hit(
+            id: try segment.id(of: document), title: try segment.title(of: document), score: candidate.score,
+            matches: matches.sorted { ($0.lowerBound, $0.upperBound) < ($1.lowerBound, $1.upperBound) },
+            text: text, length: length, explanation: explanation)
+    }
+
+    private func unit(at position: UInt32, in units: [Unit]) -> Unit? {
+        var low = 0
+        var high = units.count
+        while low < high {
+            let middle = (low + high) / 2
+            if units[middle].position < position {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        return low < units.count && units[low].position == position ? units[low] : nil
+    }
+
+    private func binarySearch(_ documents: [Int32], _ wanted: Int32) -> Int? {
+        var low = 0
+        var high = documents.count
+        while low < high {
+            let middle = (low + high) / 2
+            if documents[middle] < wanted {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        return low < documents.count && documents[low] == wanted ? low : nil
+    }
+}
+
+private struct _Candidate {
+    var segment: Int
+    var document: Int32
+    var score: Double
+}

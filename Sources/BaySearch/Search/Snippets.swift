@@ -1,0 +1,111 @@
+/// Cuts snippets of original text around match ranges.
+///
+///     let windows = Snippets.windows(in: Array("研究港珠澳大橋通行".utf8), around: [6..<21], context: 2)
+///     windows[0].render { "【\($0)】" }   // "研究【港珠澳大橋】通行"
+///
+/// Windows reach `context` characters to each side of a match, merge when they touch, and
+/// show whitespace runs (PDF line breaks) as one space.
+public enum Snippets {
+    /// A stretch of text: pieces alternating between plain and highlighted.
+    public struct Window: Sendable, Equatable {
+        public var pieces: [(text: String, highlighted: Bool)]
+        /// How many matches the window holds.
+        public var matchCount: Int
+        public var startsDocument: Bool
+        public var endsDocument: Bool
+
+        public static func == (lhs: Window, rhs: Window) -> Bool {
+            lhs.pieces.elementsEqual(rhs.pieces) { $0.text == $1.text && $0.highlighted == $1.highlighted }
+                && lhs.matchCount == rhs.matchCount
+        }
+
+        /// The window as one line: `highlight` wraps each match, `…` marks cut ends.
+        public func render(highlight: (String) -> String) -> String {
+            let body = pieces.map { $0.highlighted ? highlight($0.text) : $0.text }.joined()
+            return (startsDocument ? "" : "…") + body + (endsDocument ? "" : "…")
+        }
+    }
+
+    public static func windows(in text: [UInt8], around matches: [Range<Int>], context: Int = 20) -> [Window] {
+        let sorted = matches.filter { $0.lowerBound >= 0 && $0.upperBound <= text.count }
+            .sorted { $0.lowerBound < $1.lowerBound }
+        var windows: [(range: Range<Int>, matches: [Range<Int>])] = []
+        for match in sorted {
+            let from = stepBack(in: text, from: match.lowerBound, characters: context)
+            let to = stepForward(in: text, from: match.upperBound, characters: context)
+            if let last = windows.last, from <= last.range.upperBound {
+                windows[windows.count - 1].range = last.range.lowerBound..<max(last.range.upperBound, to)
+                windows[windows.count - 1].matches.append(match)
+            } else {
+                windows.append((from..<to, [match]))
+            }
+        }
+        return windows.map { window in
+            var pieces: [(text: String, highlighted: Bool)] = []
+            var cursor = window.range.lowerBound
+            for match in window.matches {
+                let start = max(cursor, match.lowerBound)
+                if cursor < start {
+                    pieces.append((plain(text[cursor..<start]), false))
+                }
+                if start < match.upperBound {
+                    pieces.append((plain(text[start..<match.upperBound]), true))
+                }
+                cursor = max(cursor, match.upperBound)
+            }
+            if cursor < window.range.upperBound {
+                pieces.append((plain(text[cursor..<window.range.upperBound]), false))
+            }
+            return Window(
+                pieces: pieces, matchCount: window.matches.count,
+                startsDocument: window.range.lowerBound == 0, endsDocument: window.range.upperBound == text.count)
+        }
+    }
+
+    /// Text with every whitespace run shown as one space.
+    private static func plain(_ bytes: ArraySlice<UInt8>) -> String {
+        var result = ""
+        var inWhitespace = false
+        for character in String(decoding: bytes, as: UTF8.self) {
+            if character.isWhitespace {
+                inWhitespace = true
+                continue
+            }
+            if inWhitespace {
+                result.append(" ")
+                inWhitespace = false
+            }
+            result.append(character)
+        }
+        if inWhitespace {
+            result.append(" ")
+        }
+        return result
+    }
+
+    private static func stepBack(in text: [UInt8], from offset: Int, characters: Int) -> Int {
+        var offset = offset
+        var remaining = characters
+        while offset > 0 && remaining > 0 {
+            offset -= 1
+            while offset > 0 && text[offset] & 0xC0 == 0x80 {
+                offset -= 1
+            }
+            remaining -= 1
+        }
+        return offset
+    }
+
+    private static func stepForward(in text: [UInt8], from offset: Int, characters: Int) -> Int {
+        var offset = offset
+        var remaining = characters
+        while offset < text.count && remaining > 0 {
+            offset += 1
+            while offset < text.count && text[offset] & 0xC0 == 0x80 {
+                offset += 1
+            }
+            remaining -= 1
+        }
+        return offset
+    }
+}

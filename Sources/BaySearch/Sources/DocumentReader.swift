@@ -1,0 +1,141 @@
+import Foundation
+
+/// Reads the documents of the sources `baysearch index` is given, one at a time.
+///
+/// A source is a directory (every `*.txt` and `*.md` below it; id = path relative to it), a
+/// single `.txt` or `.md` file (id = file name), or a `.jsonl` file (one
+/// `{"id", "title", "text"}` object per line). A source that cannot be read fails the whole
+/// build; a single bad file or line inside one is reported through `warn` and skipped.
+///
+///     try DocumentReader.read(["Corpus"], warn: { print($0) }) { document in print(document.id) }
+public enum DocumentReader {
+    public static func read(
+        _ sources: [String], warn: @escaping @Sendable (String) -> Void, emit: (SourceDocument) throws -> Void
+    ) throws {
+        for source in sources {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
+                throw SourceError.missing(path: source)
+            }
+            if isDirectory.boolValue {
+                try readDirectory(source, warn: warn, emit: emit)
+            } else if source.hasSuffix(".jsonl") {
+                try readJSONLines(source, warn: warn, emit: emit)
+            } else if isTextFile(source) {
+                let text = try readFile(source)
+                let name = (source as NSString).lastPathComponent
+                try emit(SourceDocument(id: name, title: SourceDocument.title(of: text), text: text, origin: source))
+            } else {
+                throw SourceError.unsupported(path: source)
+            }
+        }
+    }
+
+    static func isTextFile(_ path: String) -> Bool {
+        path.hasSuffix(".txt") || path.hasSuffix(".md")
+    }
+
+    private static func readDirectory(_ root: String, warn: @escaping @Sendable (String) -> Void, emit: (SourceDocument) throws -> Void) throws {
+        let rootURL = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath()
+        guard let enumerator = FileManager.default.enumerator(
+            at: rootURL, includingPropertiesForKeys: [.isRegularFileKey], options: [],
+            errorHandler: { url, error in
+                warn("\(url.path): \(error.localizedDescription); skipped")
+                return true
+            }) else {
+            throw SourceError.unreadable(path: root, reason: "cannot list the directory")
+        }
+        var relativePaths: [String] = []
+        let prefix = rootURL.path.hasSuffix("/") ? rootURL.path : rootURL.path + "/"
+        for case let url as URL in enumerator where isTextFile(url.path) {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else {
+                continue
+            }
+            let path = url.standardizedFileURL.path
+            relativePaths.append(path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : url.lastPathComponent)
+        }
+        for relative in relativePaths.sorted() {
+            let path = (root as NSString).appendingPathComponent(relative)
+            let text: [UInt8]
+            do {
+                text = try readFile(path)
+            } catch {
+                warn("\(error); skipped")
+                continue
+            }
+            try emit(SourceDocument(id: relative, title: SourceDocument.title(of: text), text: text, origin: path))
+        }
+    }
+
+    private static func readFile(_ path: String) throws -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw SourceError.unreadable(path: path, reason: "permission denied or not a file")
+        }
+        defer { try? handle.close() }
+        do {
+            return Array(try handle.readToEnd() ?? Data())
+        } catch {
+            throw SourceError.unreadable(path: path, reason: error.localizedDescription)
+        }
+    }
+
+    private static func readJSONLines(_ path: String, warn: @escaping @Sendable (String) -> Void, emit: (SourceDocument) throws -> Void) throws {
+        guard let file = fopen(path, "rb") else {
+            throw SourceError.unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { fclose(file) }
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        defer { free(line) }
+        var number = 0
+        while true {
+            let length = getline(&line, &capacity, file)
+            guard length >= 0, let line else {
+                break
+            }
+            number += 1
+            let bytes = UnsafeRawBufferPointer(start: line, count: length)
+            guard bytes.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else {
+                continue
+            }
+            let origin = "\(path):\(number)"
+            guard let document = parseJSONLine(Data(bytes), origin: origin) else {
+                warn("\(origin): not a JSON object with string fields \"id\" and \"text\"; skipped")
+                continue
+            }
+            try emit(document)
+        }
+        if ferror(file) != 0 {
+            throw SourceError.unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    private static func parseJSONLine(_ data: Data, origin: String) -> SourceDocument? {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let id = object["id"] as? String, !id.isEmpty,
+              let text = object["text"] as? String else {
+            return nil
+        }
+        let bytes = Array(text.utf8)
+        let title = (object["title"] as? String) ?? SourceDocument.title(of: bytes)
+        return SourceDocument(id: id, title: title, text: bytes, origin: origin)
+    }
+}
+
+/// Why a source could not be read.
+public enum SourceError: Error, Equatable, CustomStringConvertible {
+    case missing(path: String)
+    case unreadable(path: String, reason: String)
+    case unsupported(path: String)
+
+    public var description: String {
+        switch self {
+        case .missing(let path):
+            return "\(path): no such file or directory"
+        case .unreadable(let path, let reason):
+            return "\(path): cannot read (\(reason))"
+        case .unsupported(let path):
+            return "\(path): not a directory, .txt, .md or .jsonl file"
+        }
+    }
+}

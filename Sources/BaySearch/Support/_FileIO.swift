@@ -1,0 +1,45 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Durable file writes: data reaches the disk before an index points at it.
+enum _FileIO {
+    /// Writes `bytes` to a new file at `path` and syncs it. Fails if the file exists.
+    static func writeSynced(_ bytes: [UInt8], to path: String) throws(IndexError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw .unwritable(path: path, reason: lastError())
+        }
+        var written = 0
+        let failure: String? = bytes.withUnsafeBytes { buffer in
+            while written < buffer.count {
+                let result = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    return lastError()
+                }
+                written += result
+            }
+            return fsync(descriptor) == 0 ? nil : lastError()
+        }
+        close(descriptor)
+        if let failure {
+            unlink(path)
+            throw .unwritable(path: path, reason: failure)
+        }
+    }
+
+    /// Syncs a directory so that the names created or renamed in it survive a crash.
+    static func syncDirectory(_ path: String) {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        fsync(descriptor)
+        close(descriptor)
+    }
+
+    static func lastError() -> String {
+        String(cString: strerror(errno))
+    }
+}

@@ -1,0 +1,47 @@
+/// LEB128 variable-length integers, as Lucene's VInt: seven bits a byte, low bits first,
+/// the high bit set on every byte but the last.
+enum _VarInt {
+    @inline(__always)
+    static func append(_ value: UInt64, to bytes: inout [UInt8]) {
+        var value = value
+        while value >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
+    }
+}
+
+/// A bounds-checked reader over a byte range of a mapped file: a damaged file makes it
+/// throw, never read outside the range.
+struct _ByteReader {
+    private let bytes: UnsafeRawBufferPointer
+    private(set) var offset: Int
+    private let end: Int
+
+    init(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) {
+        self.bytes = bytes
+        offset = max(0, start)
+        self.end = min(end, bytes.count)
+    }
+
+    var isAtEnd: Bool { offset >= end }
+
+    @inline(__always)
+    mutating func readVarInt() throws(IndexError) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard offset < end, shift < 64 else {
+                throw .corrupt("a variable-length integer runs past its section")
+            }
+            let byte = bytes[offset]
+            offset += 1
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 {
+                return result
+            }
+            shift += 7
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import BaySearch
+import Foundation
+
+/// `baysearch index`: builds an index from directories, text files and JSONL files.
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Build an index from directories, .txt/.md files and .jsonl files.",
+        discussion: """
+            A directory contributes every *.txt and *.md file below it (id = path relative to it, \
+            title = first non-empty line); a .txt/.md file contributes itself (id = file name); \
+            a .jsonl file contributes one {"id", "title", "text"} object per line. The new index \
+            replaces the old one only once it is complete.
+            """
+    )
+
+    @OptionGroup var indexOption: IndexOption
+
+    @Argument(help: "Directories, .txt/.md files or .jsonl files to index.")
+    var sources: [String]
+
+    func validate() throws {
+        guard !sources.isEmpty else {
+            throw ValidationError("give at least one SOURCE to index")
+        }
+    }
+
+    func run() throws {
+        do {
+            try IndexCommand.build(sources: sources, into: indexOption.index ?? IndexOption.defaultPath)
+        } catch {
+            throw Terminal.fail(error)
+        }
+    }
+
+    /// Builds the index, showing progress on a terminal and a summary line at the end.
+    static func build(sources: [String], into path: String) throws {
+        let showProgress = Terminal.standardErrorIsTerminal
+        let summary = try IndexBuilder().build(
+            sources: sources, into: path,
+            warn: { Terminal.printError("warning: \($0)") },
+            progress: { progress in
+                if showProgress {
+                    Terminal.writeError("\rindexing: \(describe(progress))\u{1B}[K")
+                }
+            })
+        if showProgress {
+            Terminal.writeError("\r\u{1B}[K")
+        }
+        Terminal.writeError("indexed \(describe(summary)) into \(path)\n")
+    }
+
+    private static func describe(_ progress: IndexBuilder.Progress) -> String {
+        let megabytes = Double(progress.bytesRead) / 1_000_000
+        let rate = progress.seconds > 0 ? megabytes / progress.seconds : 0
+        var text = "\(progress.documentsIndexed) of \(progress.documentsRead) documents, "
+            + String(format: "%.1f MB in %.1f s (%.1f MB/s)", megabytes, progress.seconds, rate)
+        if progress.documentsSkipped > 0 {
+            text += ", \(progress.documentsSkipped) skipped"
+        }
+        return text
+    }
+}

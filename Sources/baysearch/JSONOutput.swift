@@ -1,0 +1,82 @@
+import BaySearch
+import Foundation
+
+/// The `--json` contract: one object per query, on one line.
+///
+///     {"query": "…", "total": 4, "took_us": 120,
+///      "hits": [{"id": "…", "title": "…", "score": 1.5, "matches": [{"start": 10, "end": 25}], "snippet": "…"}]}
+enum JSONOutput {
+    static func line(query: String, results: SearchResults, micros: Int, explain: Bool) -> String {
+        var object: [(String, String)] = [
+            ("query", string(query)),
+            ("total", "\(results.total)"),
+            ("took_us", "\(micros)"),
+        ]
+        let hits = results.hits.map { hit in
+            var fields: [(String, String)] = [
+                ("id", string(hit.id)),
+                ("title", string(hit.title)),
+                ("score", number(hit.score)),
+                ("matches", "[" + hit.matches.map { #"{"start":\#($0.lowerBound),"end":\#($0.upperBound)}"# }.joined(separator: ",") + "]"),
+                ("snippet", string(snippet(of: hit))),
+            ]
+            if explain {
+                fields.append(("explain", explanation(of: hit, results: results)))
+            }
+            return render(fields)
+        }
+        object.append(("hits", "[" + hits.joined(separator: ",") + "]"))
+        return render(object)
+    }
+
+    static func errorLine(query: String, message: String) -> String {
+        render([("query", string(query)), ("error", string(message))])
+    }
+
+    /// The first three snippet windows, matches in 【】.
+    private static func snippet(of hit: Hit) -> String {
+        Snippets.windows(in: hit.text, around: hit.matches).prefix(3)
+            .map { $0.render { "【\($0)】" } }
+            .joined(separator: " ")
+    }
+
+    private static func explanation(of hit: Hit, results: SearchResults) -> String {
+        let parts = hit.explanation.map { part in
+            render([
+                ("part", string(part.part)), ("tf", "\(part.frequency)"), ("df", "\(part.documentFrequency)"),
+                ("idf", number(part.idf)), ("score", number(part.score)),
+            ])
+        }
+        return render([
+            ("N", "\(results.documentCount)"), ("avgdl", number(results.averageLength)), ("dl", "\(hit.length)"),
+            ("parts", "[" + parts.joined(separator: ",") + "]"),
+        ])
+    }
+
+    private static func render(_ fields: [(String, String)]) -> String {
+        "{" + fields.map { "\(string($0.0)):\($0.1)" }.joined(separator: ",") + "}"
+    }
+
+    /// A finite double in its shortest round-tripping form.
+    private static func number(_ value: Double) -> String {
+        value.isFinite ? "\(value)" : "0"
+    }
+
+    static func string(_ value: String) -> String {
+        var result = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
+                result += String(format: "\\u%04X", scalar.value)
+            default:
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}

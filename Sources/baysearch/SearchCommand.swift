@@ -1,0 +1,147 @@
+import ArgumentParser
+import BaySearch
+import Foundation
+
+/// `baysearch search`: runs one query, or one per line of a file, against an index.
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Search the index; builds ./.baysearch from ./Corpus on first use.",
+        discussion: """
+            Parts separated by spaces must all match; `OR` between two parts makes them \
+            alternatives; `-part` excludes documents holding it; "…" makes one phrase of \
+            several words. Traditional and Simplified forms find the same text.
+            """
+    )
+
+    @OptionGroup var indexOption: IndexOption
+
+    @Option(name: .long, help: "How many hits to show (total is never limited).")
+    var limit = 10
+
+    @Flag(name: .long, help: "Print one JSON object per query.")
+    var json = false
+
+    @Flag(name: .long, help: "Show how each hit's BM25 score is made.")
+    var explain = false
+
+    @Option(name: .long, help: "Run every line of FILE as a query (with --json).")
+    var queries: String?
+
+    @Argument(help: "The query.")
+    var query: String?
+
+    func validate() throws {
+        guard limit >= 0 else {
+            throw ValidationError("--limit must be 0 or more")
+        }
+        if queries != nil {
+            guard json else {
+                throw ValidationError("--queries writes JSON lines; add --json")
+            }
+            guard query == nil else {
+                throw ValidationError("give either a QUERY or --queries FILE, not both")
+            }
+        } else if query == nil {
+            throw ValidationError("give a QUERY to search for")
+        }
+    }
+
+    func run() throws {
+        let index: SearchIndex
+        do {
+            index = try SearchIndex(path: try resolveIndexPath())
+        } catch {
+            throw Terminal.fail(error)
+        }
+        if let queries {
+            try runBatch(queries, index: index)
+        } else if let query {
+            do {
+                try runOne(query, index: index)
+            } catch {
+                throw Terminal.fail(error)
+            }
+        }
+    }
+
+    /// `--index`, else `./.baysearch`, else a new index of `./Corpus` in `./.baysearch`.
+    private func resolveIndexPath() throws -> String {
+        if let path = indexOption.index {
+            return path
+        }
+        let path = IndexOption.defaultPath
+        if FileManager.default.fileExists(atPath: path) {
+            return path
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: "Corpus", isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CommandError("no index at ./\(path) and no ./Corpus to build one from; run `baysearch index SOURCE` first")
+        }
+        Terminal.printError("no index at ./\(path); indexing ./Corpus first")
+        try IndexCommand.build(sources: ["Corpus"], into: path)
+        return path
+    }
+
+    private func runOne(_ text: String, index: SearchIndex) throws {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let query = try index.parse(text)
+        let results = try index.search(query, limit: limit)
+        let micros = (clock.now - started).microseconds
+        if json {
+            print(JSONOutput.line(query: text, results: results, micros: micros, explain: explain))
+            return
+        }
+        let printer = HumanOutput(color: Terminal.useColor, explain: explain)
+        if results.total == 0, let split = try QueryParser.splitIntoWords(query, analyzer: index.analyzer) {
+            print(printer.noMatches(text))
+            let splitResults = try index.search(split, limit: limit)
+            print(printer.heading(for: "its ICU words AND-ed: \(split.text)", results: splitResults, micros: micros))
+            print(printer.hits(splitResults))
+            return
+        }
+        print(printer.heading(for: text, results: results, micros: micros))
+        print(printer.hits(results))
+    }
+
+    /// One JSON line per query; a query that fails gets an `error` object and the run
+    /// exits non-zero at the end.
+    private func runBatch(_ path: String, index: SearchIndex) throws {
+        let contents: String
+        do {
+            contents = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw Terminal.fail(CommandError("\(path): cannot read the query file (\(error.localizedDescription))"))
+        }
+        var failures = 0
+        for line in contents.split(whereSeparator: \.isNewline) where !line.allSatisfy(\.isWhitespace) {
+            let text = String(line)
+            let clock = ContinuousClock()
+            let started = clock.now
+            do {
+                let results = try index.search(try index.parse(text), limit: limit)
+                print(JSONOutput.line(query: text, results: results, micros: (clock.now - started).microseconds, explain: explain))
+            } catch {
+                failures += 1
+                print(JSONOutput.errorLine(query: text, message: "\(error)"))
+                Terminal.printError("error: query \(text): \(error)")
+            }
+        }
+        if failures > 0 {
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// A plain message for the user.
+struct CommandError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Duration {
+    var microseconds: Int {
+        Int(components.seconds) * 1_000_000 + Int(components.attoseconds / 1_000_000_000_000)
+    }
+}
