@@ -1,0 +1,107 @@
+@testable import BaySearch
+import Testing
+
+/// Each analysis step on its own: decoding, folding, whitespace, tokenizing, segmenting.
+@Suite struct AnalysisTests {
+    let analyzer: Analyzer
+
+    init() throws {
+        analyzer = try Analyzer()
+    }
+
+    private func units(_ text: String) throws -> [String] {
+        let analyzed = try analyzer.tokenizer.analyze(Array(text.utf8))
+        return analyzed.units.map { analyzed.text(of: $0) }
+    }
+
+    private func positions(_ text: String) throws -> [UInt32] {
+        try analyzer.tokenizer.analyze(Array(text.utf8)).units.map(\.position)
+    }
+
+    @Test func foldsWidthCaseAndScript() {
+        let folder = analyzer.tokenizer.folder
+        #expect(folder.fold("ＣＥＰＡ") == "cepa")
+        #expect(folder.fold("２０２０") == "2020")
+        #expect(folder.fold("港珠澳大橋") == "港珠澳大桥")
+        #expect(folder.fold("粵港澳大灣區") == "粤港澳大湾区")
+        #expect(folder.fold("委員會") == "委员会")
+        #expect(folder.fold("𨨏") == "𨨏")
+    }
+
+    @Test func compatibilityCharactersExpandButKeepTheirOriginalRange() throws {
+        let analyzed = try analyzer.tokenizer.analyze(Array("㍻ﬁ".utf8))
+        #expect(analyzed.units.map { analyzed.text(of: $0) } == ["平", "成", "fi"])
+        #expect(analyzed.units.map(\.start) == [0, 0, 3])
+        #expect(analyzed.units.map(\.end) == [3, 3, 6])
+    }
+
+    @Test func ignorableCharactersVanish() throws {
+        #expect(try units("港\u{00AD}珠\u{200D}澳") == ["港", "珠", "澳"])
+        #expect(try positions("港\u{00AD}珠\u{200D}澳") == [0, 1, 2])
+    }
+
+    @Test func whitespaceBetweenIdeographsIsNoBoundary() throws {
+        #expect(try positions("保\n\n障") == [0, 1])
+        #expect(try positions("2020 年") == [0, 1])
+        #expect(try units("2020 年") == ["2020", "年"])
+    }
+
+    @Test func whitespaceSeparatesLatinRunsWithoutAGap() throws {
+        #expect(try units("Hello  World") == ["hello", "world"])
+        #expect(try positions("Hello  World") == [0, 1])
+    }
+
+    @Test func punctuationIsABoundary() throws {
+        #expect(try positions("香港，青年") == [0, 1, 3, 4])
+        #expect(try positions("「香港」") == [0, 1])
+        #expect(try units("PM2.5") == ["pm2", "5"])
+        #expect(try positions("PM2.5") == [0, 2])
+    }
+
+    @Test func latinRunsJoinLettersAndDigitsAndStopAtIdeographs() throws {
+        #expect(try units("CEPA框架") == ["cepa", "框", "架"])
+        #expect(try units("第3屆") == ["第", "3", "届"])
+    }
+
+    @Test func offsetsPointIntoTheOriginalText() throws {
+        let text = "大橋\n\n通車，ＣＥＰＡ 𨨏"
+        let bytes = Array(text.utf8)
+        let analyzed = try analyzer.tokenizer.analyze(bytes)
+        let originals = analyzed.units.map { String(decoding: bytes[Int($0.start)..<Int($0.end)], as: UTF8.self) }
+        #expect(originals == ["大", "橋", "通", "車", "ＣＥＰＡ", "𨨏"])
+        #expect(analyzed.units.map { analyzed.text(of: $0) } == ["大", "桥", "通", "车", "cepa", "𨨏"])
+    }
+
+    @Test func invalidUTF8IsReportedWithItsOffset() {
+        let bytes: [UInt8] = Array("港珠".utf8) + [0xE6, 0xBE] + Array("澳".utf8)
+        #expect(throws: AnalysisError.invalidUTF8(offset: 6)) {
+            try analyzer.tokenizer.analyze(bytes)
+        }
+        #expect(throws: AnalysisError.invalidUTF8(offset: 0)) {
+            try analyzer.tokenizer.analyze([0xC0, 0x80])  // overlong NUL
+        }
+        #expect(throws: AnalysisError.invalidUTF8(offset: 1)) {
+            try analyzer.tokenizer.analyze([0x61, 0xED, 0xA0, 0x80])  // a surrogate
+        }
+    }
+
+    @Test func emptyTextHasNoUnitsAndNoWords() throws {
+        let document = try analyzer.analyzeDocument([UInt8]())
+        #expect(document.text.units.isEmpty)
+        #expect(document.wordCount == 0)
+    }
+
+    @Test func segmentationHappensAfterFoldingSoBothScriptsGiveOneStream() throws {
+        #expect(try analyzer.words(of: "港珠澳大橋") == analyzer.words(of: "港珠澳大桥"))
+        #expect(try analyzer.words(of: "委員會") == analyzer.words(of: "委员会"))
+        #expect(try analyzer.words(of: "保\n\n障") == ["保障"])
+    }
+
+    @Test func wordCountSkipsPunctuationAndSpaces() throws {
+        let document = try analyzer.analyzeDocument(Array("粵港合作，CEPA 2020 年。".utf8))
+        let words = try analyzer.words(of: "粵港合作，CEPA 2020 年。")
+        #expect(document.wordCount == words.count)
+        #expect(words.contains("cepa"))
+        #expect(!words.contains("，"))
+    }
+}
