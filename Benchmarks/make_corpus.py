@@ -198,9 +198,22 @@ def libreoffice_documents(root, lang):
 # ---------------------------------------------------------------------------------------
 # Man pages: roff, gzip-compressed
 
-# Macros whose arguments are text; the alternating-font ones join their arguments.
-ROFF_TEXT_MACROS = {"B", "I", "SM", "SB", "SH", "SS", "IP", "TP", "UR", "MT", "OP"}
+# Requests (lower-case names) are dropped; so are these macros, which carry no text.
+ROFF_STRUCTURAL_MACROS = {
+    "TH", "PP", "LP", "P", "HP", "RS", "RE", "PD", "DT", "UC", "TS", "TE", "EX", "EE", "DS", "DE",
+    "Dd", "Dt", "Os", "Pp", "Bl", "El", "Bd", "Ed", "Bk", "Ek", "Sm", "Vb", "Ve", "Sp", "IX",
+}
+# Alternating-font macros: their arguments are joined without spaces.
 ROFF_JOINED_MACROS = {"BR", "BI", "IB", "IR", "RB", "RI"}
+# mdoc macro names that may stand among another mdoc macro's arguments.
+MDOC_CALLABLE = {
+    "Ac", "Ad", "An", "Ao", "Aq", "Ar", "At", "Bc", "Bo", "Bq", "Bx", "Cd", "Cm", "Dc", "Do",
+    "Dq", "Dv", "Em", "Er", "Ev", "Fa", "Fl", "Fn", "Ft", "Fx", "Ic", "Li", "Nm", "No", "Ns",
+    "Oc", "Oo", "Op", "Pa", "Pc", "Pf", "Po", "Pq", "Qc", "Ql", "Qo", "Qq", "Sc", "So", "Sq",
+    "St", "Sx", "Sy", "Ta", "Tn", "Ux", "Va", "Xc", "Xo", "Xr",
+}
+# The heading of a man page's NAME section, in the forms this package uses.
+NAME_HEADING = re.compile(r"(?:NAME|名\s*[称稱字]|命令名)(?:\W|$)", re.I)
 ROFF_NAMED_CHARS = {
     "em": "—", "en": "–", "hy": "-", "bu": "•", "co": "©", "rg": "®", "tm": "™",
     "lq": "“", "rq": "”", "oq": "‘", "cq": "’", "aq": "'", "dq": '"', "mi": "-", "pl": "+",
@@ -236,9 +249,9 @@ def roff_arguments(line):
 
 
 def roff_to_text(source):
-    """Plain text of a man page: requests dropped, text-bearing macros kept as their
-    arguments, escapes resolved. Returns `(name line, text)`; the name line is the first
-    line of the NAME section (`ls - 列出目录内容`)."""
+    """Plain text of a man page: requests and structural macros dropped, other macros
+    kept as their arguments, escapes resolved. Returns `(name line, text)`; the name line
+    is the first line of the NAME section (`ls - 列出目录内容`)."""
     lines = []
     in_definition = False
     for raw in source.splitlines():
@@ -254,15 +267,17 @@ def roff_to_text(source):
             if macro in ("de", "am", "ig"):
                 in_definition = True
                 continue
-            if macro in ROFF_JOINED_MACROS:
-                line = "".join(roff_arguments(rest))
-            elif macro in ROFF_TEXT_MACROS:
-                args = roff_arguments(rest)
-                line = args[0] if macro == "IP" and args else " ".join(args)
-                if macro == "SH":
-                    line = "\n" + line
-            else:
+            if macro[0].islower() or macro in ROFF_STRUCTURAL_MACROS:
                 continue
+            args = roff_arguments(rest)
+            if macro in ROFF_JOINED_MACROS:
+                line = "".join(args)
+            elif macro == "IP":
+                line = args[0] if args else ""
+            else:
+                line = " ".join(a for a in args if a not in MDOC_CALLABLE)
+            if macro in ("SH", "Sh"):
+                line = "\n" + line
         line = ROFF_ESCAPE.sub(roff_escape, line).strip()
         if line:
             lines.append(line)
@@ -270,7 +285,7 @@ def roff_to_text(source):
     name = ""
     body = text.splitlines()
     for i, line in enumerate(body[:-1]):
-        if line.upper() in ("NAME", "名称", "名稱") or line in ("名字", "名  称"):
+        if len(line) < 20 and NAME_HEADING.match(line):
             name = collapse_space(body[i + 1])
             break
     return name, text

@@ -28,8 +28,10 @@ struct SearchCommand: ParsableCommand {
     @Option(name: .long, help: "Run every line of FILE as a query (with --json).")
     var queries: String?
 
-    @Argument(help: "The query.")
-    var query: String?
+    @Argument(parsing: .allUnrecognized, help: "The query; several words are joined by spaces, so `香港 -澳門` needs no quotes.")
+    var words: [String] = []
+
+    private var query: String? { words.isEmpty ? nil : words.joined(separator: " ") }
 
     func validate() throws {
         guard limit >= 0 else {

@@ -41,46 +41,50 @@ public enum Snippets {
             }
         }
         return windows.map { window in
-            var pieces: [(text: String, highlighted: Bool)] = []
-            var cursor = window.range.lowerBound
-            for match in window.matches {
-                let start = max(cursor, match.lowerBound)
-                if cursor < start {
-                    pieces.append((plain(text[cursor..<start]), false))
-                }
-                if start < match.upperBound {
-                    pieces.append((plain(text[start..<match.upperBound]), true))
-                }
-                cursor = max(cursor, match.upperBound)
-            }
-            if cursor < window.range.upperBound {
-                pieces.append((plain(text[cursor..<window.range.upperBound]), false))
-            }
-            return Window(
-                pieces: pieces, matchCount: window.matches.count,
+            Window(
+                pieces: pieces(of: text, in: window.range, highlighting: window.matches),
+                matchCount: window.matches.count,
                 startsDocument: window.range.lowerBound == 0, endsDocument: window.range.upperBound == text.count)
         }
     }
 
-    /// Text with every whitespace run shown as one space.
-    private static func plain(_ bytes: ArraySlice<UInt8>) -> String {
-        var result = ""
-        var inWhitespace = false
-        for character in String(decoding: bytes, as: UTF8.self) {
+    /// The window's characters grouped into plain and highlighted pieces. A whitespace run
+    /// between two ideographs (a PDF line break inside a word) disappears; any other becomes
+    /// one space.
+    private static func pieces(
+        of text: [UInt8], in range: Range<Int>, highlighting matches: [Range<Int>]
+    ) -> [(text: String, highlighted: Bool)] {
+        let window = String(decoding: text[range], as: UTF8.self)
+        var pieces: [(text: String, highlighted: Bool)] = []
+        var offset = range.lowerBound
+        var pendingSpace = false
+        var previousIsIdeograph = false
+        for character in window {
+            let start = offset
+            offset += character.utf8.count
             if character.isWhitespace {
-                inWhitespace = true
+                pendingSpace = true
                 continue
             }
-            if inWhitespace {
-                result.append(" ")
-                inWhitespace = false
+            let isIdeograph = character.unicodeScalars.first.map { CharacterClass.isIdeographic($0.value) } ?? false
+            let highlighted = matches.contains { $0.contains(start) }
+            var piece = ""
+            if pendingSpace && !(previousIsIdeograph && isIdeograph) {
+                piece.append(" ")
             }
-            result.append(character)
+            piece.append(character)
+            pendingSpace = false
+            previousIsIdeograph = isIdeograph
+            if let last = pieces.last, last.highlighted == highlighted {
+                pieces[pieces.count - 1].text += piece
+            } else {
+                pieces.append((piece, highlighted))
+            }
         }
-        if inWhitespace {
-            result.append(" ")
+        if pendingSpace, !pieces.isEmpty {
+            pieces[pieces.count - 1].text += " "
         }
-        return result
+        return pieces
     }
 
     private static func stepBack(in text: [UInt8], from offset: Int, characters: Int) -> Int {

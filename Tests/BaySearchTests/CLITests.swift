@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+
+/// The `baysearch` command-line contract: JSON output, human output and errors, run as a
+/// user would run it.
+@Suite struct CLITests {
+    struct Run {
+        var status: Int32
+        var output: String
+        var error: String
+    }
+
+    /// The `baysearch` binary built beside this test bundle.
+    static let binary: URL = {
+        let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return products.appendingPathComponent("baysearch")
+    }()
+
+    static func run(_ arguments: [String], in directory: String? = nil) throws -> Run {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        if let directory {
+            process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(
+            status: process.terminationStatus,
+            output: String(decoding: outputData, as: UTF8.self),
+            error: String(decoding: errorData, as: UTF8.self))
+    }
+
+    let directory: TemporaryDirectory
+    let indexPath: String
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        indexPath = directory.path + "/index"
+        let build = try CLITests.run(["index", "--index", indexPath, Fixtures.corpusPath])
+        #expect(build.status == 0, "\(build.error)")
+    }
+
+    private func json(_ line: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    }
+
+    @Test func jsonOutputFollowsTheContract() throws {
+        let run = try CLITests.run(["search", "--index", indexPath, "--json", "港珠澳大桥"])
+        #expect(run.status == 0)
+        let lines = run.output.split(separator: "\n")
+        #expect(lines.count == 1)
+        let object = try json(String(lines[0]))
+        #expect(object["query"] as? String == "港珠澳大桥")
+        #expect(object["total"] as? Int == 4)
+        #expect(object["took_us"] is Int)
+        let hits = try #require(object["hits"] as? [[String: Any]])
+        #expect(hits.count == 4)
+        for hit in hits {
+            let id = try #require(hit["id"] as? String)
+            #expect(hit["title"] is String)
+            #expect(hit["score"] is Double)
+            #expect((hit["snippet"] as? String)?.contains("【港珠澳大") == true)
+            let text = Array(try String(contentsOfFile: Fixtures.corpusPath + "/" + id, encoding: .utf8).utf8)
+            let matches = try #require(hit["matches"] as? [[String: Int]])
+            #expect(!matches.isEmpty)
+            for match in matches {
+                let start = try #require(match["start"])
+                let end = try #require(match["end"])
+                let original = String(decoding: text[start..<end], as: UTF8.self).filter { !$0.isWhitespace }
+                #expect(original == "港珠澳大橋" || original == "港珠澳大桥")
+            }
+        }
+    }
+
+    @Test func limitCutsHitsButNotTotal() throws {
+        let run = try CLITests.run(["search", "--index", indexPath, "--json", "--limit", "1", "港珠澳大橋"])
+        let object = try json(run.output)
+        #expect(object["total"] as? Int == 4)
+        #expect((object["hits"] as? [Any])?.count == 1)
+    }
+
+    @Test func queryFilesGiveOneLinePerQuery() throws {
+        let file = try directory.write("queries.txt", "港珠澳大橋\n\n橋\n\"unbalanced\nCEPA\n")
+        let run = try CLITests.run(["search", "--index", indexPath, "--json", "--queries", file])
+        #expect(run.status != 0)
+        let objects = try run.output.split(separator: "\n").map { try json(String($0)) }
+        #expect(objects.map { $0["query"] as? String } == ["港珠澳大橋", "橋", "\"unbalanced", "CEPA"])
+        #expect(objects[2]["error"] is String)
+        #expect(objects[1]["total"] as? Int == 4)
+        #expect(run.error.split(separator: "\n").count == 1)
+    }
+
+    @Test func humanOutputHighlightsWithBracketsOffATerminal() throws {
+        let run = try CLITests.run(["search", "--index", indexPath, "--explain", "港珠澳大桥"])
+        #expect(run.status == 0)
+        #expect(run.output.contains("4 documents match"))
+        #expect(run.output.contains("【港珠澳大橋】"))
+        #expect(run.output.contains("【港珠澳大桥】"))
+        #expect(run.output.contains("idf="))
+        #expect(!run.output.contains("\u{1B}["))
+    }
+
+    @Test func anExactMissOffersTheQuerySplitIntoWords() throws {
+        let run = try CLITests.run(["search", "--index", indexPath, "港珠澳大橋通關合作"])
+        #expect(run.status == 0)
+        #expect(run.output.contains("No document contains 港珠澳大橋通關合作 exactly."))
+        #expect(run.output.contains("its ICU words AND-ed"))
+    }
+
+    @Test func badInputGetsOneLineAndANonZeroExit() throws {
+        let cases: [[String]] = [
+            ["search", "--index", directory.path + "/missing", "香港"],
+            ["search", "--index", indexPath, ""],
+            ["search", "--index", indexPath, "\"香港"],
+            ["search", "--index", indexPath, "，。"],
+            ["search", "--index", indexPath, "-香港"],
+            ["search", "--index", indexPath, "OR"],
+            ["index", "--index", directory.path + "/other", directory.path + "/no-such-dir"],
+        ]
+        for arguments in cases {
+            let run = try CLITests.run(arguments)
+            #expect(run.status != 0, "\(arguments)")
+            #expect(run.output.isEmpty, "\(arguments)")
+            let lines = run.error.split(separator: "\n")
+            #expect(lines.count == 1, "\(arguments): \(run.error)")
+            #expect(lines.first?.hasPrefix("baysearch: error: ") == true, "\(arguments): \(run.error)")
+        }
+    }
+
+    @Test func firstSearchBuildsTheIndexFromCorpus() throws {
+        let project = try TemporaryDirectory()
+        try FileManager.default.copyItem(atPath: Fixtures.corpusPath, toPath: project.path + "/Corpus")
+        let first = try CLITests.run(["search", "港珠澳大橋"], in: project.path)
+        #expect(first.status == 0)
+        #expect(first.error.contains("indexing ./Corpus first"))
+        #expect(first.output.contains("4 documents match"))
+        let second = try CLITests.run(["search", "港珠澳大桥"], in: project.path)
+        #expect(second.error.isEmpty)
+        #expect(second.output.contains("4 documents match"))
+    }
+}

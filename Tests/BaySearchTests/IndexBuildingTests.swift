@@ -1,0 +1,141 @@
+@testable import BaySearch
+import Foundation
+import Testing
+
+/// Sources, skipped input, segments and commits.
+@Suite struct IndexBuildingTests {
+    @Test func directorySourcesUseRelativePathsAndFirstLinesAsTitles() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("docs/a.txt", "\n\n# 港珠澳大橋\n正文")
+        try directory.write("docs/sub/b.md", "標題\n港珠澳大桥")
+        try directory.write("docs/ignored.pdf", "港珠澳大橋")
+        try IndexBuilder().build(sources: [directory.path + "/docs"], into: directory.path + "/index")
+        let index = try SearchIndex(path: directory.path + "/index")
+        let hits = try index.search(try index.parse("港珠澳大橋"), limit: 10).hits
+        #expect(Set(hits.map(\.id)) == ["a.txt", "sub/b.md"])
+        #expect(Set(hits.map(\.title)) == ["港珠澳大橋", "標題"])
+    }
+
+    @Test func singleFilesUseTheirNames() throws {
+        let directory = try TemporaryDirectory()
+        let file = try directory.write("one.txt", "粵港合作")
+        try IndexBuilder().build(sources: [file], into: directory.path + "/index")
+        let index = try SearchIndex(path: directory.path + "/index")
+        #expect(try index.search(try index.parse("粤港"), limit: 10).hits.map(\.id) == ["one.txt"])
+    }
+
+    @Test func badFilesAndLinesAreReportedAndSkipped() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("docs/good.txt", "港珠澳")
+        try directory.write("docs/bad.txt", Data([0xE6, 0xB8, 0xAF, 0xFF, 0x41]))
+        try directory.write("docs/empty.txt", "")
+        let jsonl = try directory.write("more.jsonl", """
+            {"id": "j1", "title": "T", "text": "港珠澳"}
+            not json
+            {"id": "j2"}
+            [1, 2]
+
+            {"id": "good.txt", "text": "duplicate id"}
+            """)
+        let warnings = _Warnings()
+        let summary = try IndexBuilder().build(
+            sources: [directory.path + "/docs", jsonl], into: directory.path + "/index", warn: { warnings.append($0) })
+        let lines = warnings.lines
+        #expect(lines.contains { $0.hasSuffix("bad.txt: invalid UTF-8 at byte 3; skipped") })
+        #expect(lines.contains { $0.hasSuffix("more.jsonl:2: not a JSON object with string fields \"id\" and \"text\"; skipped") })
+        #expect(lines.contains { $0.contains("more.jsonl:3:") })
+        #expect(lines.contains { $0.contains("more.jsonl:4:") })
+        #expect(lines.contains { $0.contains("duplicate id good.txt") })
+        #expect(summary.documentsIndexed == 3)
+        let index = try SearchIndex(path: directory.path + "/index")
+        #expect(index.documentCount == 3)
+        #expect(Set(try index.search(try index.parse("港珠澳"), limit: 10).hits.map(\.id)) == ["good.txt", "j1"])
+    }
+
+    @Test func missingOrUnsupportedSourcesFailAndKeepTheOldIndex() throws {
+        let directory = try TemporaryDirectory()
+        let indexPath = directory.path + "/index"
+        try IndexBuilder().build(sources: [try directory.write("a.txt", "香港")], into: indexPath)
+        #expect(throws: SourceError.missing(path: directory.path + "/nope")) {
+            try IndexBuilder().build(sources: [directory.path + "/nope"], into: indexPath)
+        }
+        let pdf = try directory.write("x.pdf", "")
+        #expect(throws: SourceError.unsupported(path: pdf)) {
+            try IndexBuilder().build(sources: [pdf], into: indexPath)
+        }
+        let index = try SearchIndex(path: indexPath)
+        #expect(try index.search(try index.parse("香港"), limit: 10).hits.map(\.id) == ["a.txt"])
+        let files = try FileManager.default.contentsOfDirectory(atPath: indexPath).filter { $0.hasPrefix("seg-") }
+        #expect(files.count == 1)
+    }
+
+    @Test func rebuildingReplacesTheIndexAndRemovesOldSegments() throws {
+        let directory = try TemporaryDirectory()
+        let indexPath = directory.path + "/index"
+        try IndexBuilder().build(sources: [try directory.write("a.txt", "香港")], into: indexPath)
+        try IndexBuilder().build(sources: [try directory.write("b.txt", "澳門")], into: indexPath)
+        let index = try SearchIndex(path: indexPath)
+        #expect(try index.search(try index.parse("香港"), limit: 10).total == 0)
+        #expect(try index.search(try index.parse("澳门"), limit: 10).hits.map(\.id) == ["b.txt"])
+        let manifest = try IndexDirectory(path: indexPath).readManifest()
+        #expect(manifest.generation == 2)
+        let files = try FileManager.default.contentsOfDirectory(atPath: indexPath).filter { $0.hasPrefix("seg-") }
+        #expect(Set(files) == Set(manifest.segments))
+    }
+
+    @Test func manySmallSegmentsAnswerExactlyLikeOne() throws {
+        let documents = try Fixtures.corpus() + OracleTests.extraDocuments
+        let directory = try TemporaryDirectory()
+        let single = try Fixtures.index(documents, in: directory, workers: 1)
+        let source = directory.path + "/docs.jsonl"
+        try IndexBuilder(workerCount: 2, flushBytes: 1).build(sources: [source], into: directory.path + "/many")
+        let many = try SearchIndex(path: directory.path + "/many")
+        #expect(try IndexDirectory(path: directory.path + "/many").readManifest().segments.count == documents.count)
+        for query in ["港珠澳大橋", "粵港 合作", "CEPA", "橋 OR 桥 -澳門", "二零一六", "香港"] {
+            let expected = try single.search(try single.parse(query), limit: 100)
+            let actual = try many.search(try many.parse(query), limit: 100)
+            #expect(actual.total == expected.total)
+            #expect(actual.hits.map(\.id) == expected.hits.map(\.id))
+            #expect(actual.hits.map(\.score) == expected.hits.map(\.score))
+            #expect(actual.hits.map(\.matches) == expected.hits.map(\.matches))
+        }
+    }
+
+    @Test func aSecondWriterIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        let indexPath = directory.path + "/index"
+        let lock = try IndexDirectory(path: indexPath).lockForWriting()
+        #expect(throws: IndexError.locked(path: indexPath)) {
+            try IndexBuilder().build(sources: [try directory.write("a.txt", "香港")], into: indexPath)
+        }
+        withExtendedLifetime(lock) {}
+    }
+
+    @Test func damagedOrNewerSegmentsAreRefusedClearly() throws {
+        let directory = try TemporaryDirectory()
+        let indexPath = directory.path + "/index"
+        try IndexBuilder().build(sources: [try directory.write("a.txt", "香港")], into: indexPath)
+        let segment = indexPath + "/" + (try IndexDirectory(path: indexPath).readManifest().segments[0])
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: segment))
+        bytes[8] = 99  // format version
+        try bytes.write(to: URL(fileURLWithPath: segment))
+        #expect(throws: IndexError.newerFormat(path: segment, version: 99)) { try SearchIndex(path: indexPath) }
+        try Data(bytes.prefix(40)).write(to: URL(fileURLWithPath: segment))
+        #expect(throws: IndexError.self) { try SearchIndex(path: indexPath) }
+        #expect(throws: IndexError.missing(path: directory.path + "/none")) { try SearchIndex(path: directory.path + "/none") }
+    }
+}
+
+/// Collects warnings from the indexing threads.
+final class _Warnings: @unchecked Sendable {
+    private let lock = NSLock()
+    private var collected: [String] = []
+
+    func append(_ line: String) {
+        lock.withLock { collected.append(line) }
+    }
+
+    var lines: [String] {
+        lock.withLock { collected }
+    }
+}
