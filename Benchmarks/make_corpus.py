@@ -140,24 +140,30 @@ def html_sections(markup, split_level=0):
 # ---------------------------------------------------------------------------------------
 # Fetching
 
-def fetch_packages(work):
-    """Download the packages into WORK/debs (unless there already) and unpack them into
-    WORK/root; return {package: its .deb path}."""
-    debs = os.path.join(work, "debs")
-    root = os.path.join(work, "root")
-    os.makedirs(debs, exist_ok=True)
+def downloaded(debs):
+    """{package: its newest .deb in `debs`} for the packages already downloaded."""
     found = {}
-    missing = []
     for package in PACKAGES:
         matches = sorted(glob.glob(os.path.join(debs, package + "_*.deb")))
         if matches:
             found[package] = matches[-1]
-        else:
-            missing.append(package)
+    return found
+
+
+def fetch_packages(work):
+    """Download the packages into WORK/debs (those not there yet; `apt-get update` first
+    if apt cannot find them) and unpack them into WORK/root unless already done."""
+    debs = os.path.join(work, "debs")
+    root = os.path.join(work, "root")
+    os.makedirs(debs, exist_ok=True)
+    missing = [p for p in PACKAGES if p not in downloaded(debs)]
     if missing:
         print("downloading " + " ".join(missing), file=sys.stderr)
-        subprocess.run(["apt-get", "download", *missing], cwd=debs, check=True)
-        return fetch_packages(work)
+        download = ["apt-get", "download", *missing]
+        if subprocess.run(download, cwd=debs).returncode != 0:
+            subprocess.run(["apt-get", "update"], check=True)
+            subprocess.run(download, cwd=debs, check=True)
+    found = downloaded(debs)
     stamp = os.path.join(root, ".unpacked")
     wanted = "\n".join(os.path.basename(found[p]) for p in PACKAGES)
     if not os.path.exists(stamp) or open(stamp).read() != wanted:
@@ -166,7 +172,6 @@ def fetch_packages(work):
             subprocess.run(["dpkg-deb", "-x", found[package], root], check=True)
         with open(stamp, "w") as f:
             f.write(wanted)
-    return found
 
 
 # ---------------------------------------------------------------------------------------

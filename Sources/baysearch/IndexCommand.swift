@@ -17,6 +17,9 @@ struct IndexCommand: ParsableCommand {
 
     @OptionGroup var indexOption: IndexOption
 
+    @Option(name: .long, help: "Threads that analyse documents (default: one per core).")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
     @Argument(help: "Directories, .txt/.md files or .jsonl files to index.")
     var sources: [String]
 
@@ -24,20 +27,23 @@ struct IndexCommand: ParsableCommand {
         guard !sources.isEmpty else {
             throw ValidationError("give at least one SOURCE to index")
         }
+        guard threads >= 1 else {
+            throw ValidationError("--threads must be 1 or more")
+        }
     }
 
     func run() throws {
         do {
-            try IndexCommand.build(sources: sources, into: indexOption.index ?? IndexOption.defaultPath)
+            try IndexCommand.build(sources: sources, into: indexOption.index ?? IndexOption.defaultPath, threads: threads)
         } catch {
             throw Terminal.fail(error)
         }
     }
 
     /// Builds the index, showing progress on a terminal and a summary line at the end.
-    static func build(sources: [String], into path: String) throws {
+    static func build(sources: [String], into path: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         let showProgress = Terminal.standardErrorIsTerminal
-        let summary = try IndexBuilder().build(
+        let summary = try IndexBuilder(workerCount: threads).build(
             sources: sources, into: path,
             warn: { Terminal.printError("warning: \($0)") },
             progress: { progress in

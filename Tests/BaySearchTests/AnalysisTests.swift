@@ -6,7 +6,7 @@ import Testing
     let analyzer: Analyzer
 
     init() throws {
-        analyzer = try Analyzer()
+        analyzer = Analyzer()
     }
 
     private func units(_ text: String) throws -> [String] {

@@ -5,7 +5,7 @@ import Testing
     let analyzer: Analyzer
 
     init() throws {
-        analyzer = try Analyzer()
+        analyzer = Analyzer()
     }
 
     private func parse(_ text: String) throws -> Query {

@@ -1,7 +1,7 @@
 /// The analysis chain shared by documents and queries: decode UTF-8, fold, tokenize into
 /// units, and count ICU words.
 ///
-///     let analyzer = try Analyzer()
+///     let analyzer = Analyzer()
 ///     let document = try analyzer.analyzeDocument(Array("港珠澳大橋".utf8))
 ///     document.wordCount   // 4 (港 | 珠 | 澳 | 大桥)
 ///
@@ -10,12 +10,24 @@
 /// each thread its own analyzer.
 public final class Analyzer {
     public let tokenizer: UnitTokenizer
-    private let segmenter: WordSegmenter
+    private var openedSegmenter: WordSegmenter?
     private var scratch = AnalyzedText()
 
-    public init() throws(AnalysisError) {
+    public init() {
         tokenizer = UnitTokenizer(folder: CharacterFolder())
-        segmenter = try WordSegmenter()
+    }
+
+    /// ICU's word breaker, opened on first use: searching needs it only to split a query
+    /// that found nothing.
+    private var segmenter: WordSegmenter {
+        get throws(AnalysisError) {
+            if let openedSegmenter {
+                return openedSegmenter
+            }
+            let segmenter = try WordSegmenter()
+            openedSegmenter = segmenter
+            return segmenter
+        }
     }
 
     /// A document's units and its length in ICU words.

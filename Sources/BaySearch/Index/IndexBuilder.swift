@@ -147,7 +147,7 @@ private final class _IndexWorker: @unchecked Sendable {
 
     func run(_ queue: _DocumentQueue) {
         do {
-            let analyzer = try Analyzer()
+            let analyzer = Analyzer()
             var writer = SegmentWriter()
             while let document = queue.pop() {
                 guard let analyzed = try analyze(document, with: analyzer) else {

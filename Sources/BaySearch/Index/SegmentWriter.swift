@@ -1,14 +1,15 @@
 /// Builds one segment in memory: stores documents and inverts their units into postings.
 ///
-///     let writer = SegmentWriter()
+///     var writer = SegmentWriter()
 ///     let analyzed = try analyzer.analyzeDocument(bytes)
 ///     writer.add(id: "a.txt", title: "A", text: bytes, analyzed: analyzed)
 ///     let file = SegmentSerializer.serialize(writer)
 ///
-/// Every unit is a term; so is every pair of adjacent ideographs (a bigram), so that a
+/// A value type, so the hot loops touch local storage with no exclusivity checks at run
+/// time. Every unit is a term; so is every pair of adjacent ideographs (a bigram), so that a
 /// phrase of n ideographs needs about n/2 postings lists, not n. Not thread-safe: each
 /// indexing thread fills its own writer.
-final class SegmentWriter {
+struct SegmentWriter {
     struct StoredDocument {
         var id: String
         var title: String
@@ -26,6 +27,10 @@ final class SegmentWriter {
     private var ideographTerms: [UInt64: Int] = [:]
     private var runTerms: [ArraySlice<UInt8>: Int] = [:]
     private var pairs: [UInt64] = []
+    // Scratch space for `invert`; `termSlots` is all zeros between documents.
+    private var grouped: [UInt64] = []
+    private var termSlots: [Int] = []
+    private var touchedTerms: [Int] = []
     private var postingBytes = 0
 
     init() {}
@@ -35,7 +40,7 @@ final class SegmentWriter {
     /// A rough count of the memory this writer holds, to decide when to flush it.
     var bufferedBytes: Int { texts.count + postingBytes + terms.count * 64 }
 
-    func add(id: String, title: String, text: [UInt8], analyzed: Analyzer.Document) {
+    mutating func add(id: String, title: String, text: [UInt8], analyzed: Analyzer.Document) {
         let document = documents.count
         documents.append(StoredDocument(
             id: id, title: title, textStart: texts.count, textLength: text.count, wordCount: analyzed.wordCount))
@@ -44,8 +49,10 @@ final class SegmentWriter {
         invert(analyzed.text, document: document)
     }
 
-    /// Sorts (term, position) pairs so each term's positions come together and in order.
-    private func invert(_ text: AnalyzedText, document: Int) {
+    /// Groups the document's (term, position) pairs by term in linear time: count each
+    /// term's occurrences, give each term a slice of one buffer, then fill the slices in
+    /// position order, so every slice is already sorted.
+    private mutating func invert(_ text: AnalyzedText, document: Int) {
         pairs.removeAll(keepingCapacity: true)
         let units = text.units
         for index in units.indices {
@@ -58,22 +65,42 @@ final class SegmentWriter {
                 }
             }
         }
-        pairs.sort()
-        var groupStart = 0
-        while groupStart < pairs.count {
-            let term = Int(pairs[groupStart] >> 32)
-            var groupEnd = groupStart + 1
-            while groupEnd < pairs.count, Int(pairs[groupEnd] >> 32) == term {
-                groupEnd += 1
+        if termSlots.count < terms.count {
+            termSlots.append(contentsOf: repeatElement(0, count: terms.count - termSlots.count))
+        }
+        touchedTerms.removeAll(keepingCapacity: true)
+        for pair in pairs {
+            let term = Int(pair >> 32)
+            if termSlots[term] == 0 {
+                touchedTerms.append(term)
             }
+            termSlots[term] += 1
+        }
+        var next = 0
+        for term in touchedTerms {
+            let count = termSlots[term]
+            termSlots[term] = next
+            next += count
+        }
+        grouped.removeAll(keepingCapacity: true)
+        grouped.append(contentsOf: repeatElement(0, count: pairs.count))
+        for pair in pairs {
+            let term = Int(pair >> 32)
+            grouped[termSlots[term]] = pair
+            termSlots[term] += 1
+        }
+        var start = 0
+        for term in touchedTerms {
+            let end = termSlots[term]
             let before = postings[term].bytes.count
-            postings[term].add(document: document, positions: pairs[groupStart..<groupEnd])
+            postings[term].add(document: document, positions: grouped[start..<end])
             postingBytes += postings[term].bytes.count - before
-            groupStart = groupEnd
+            termSlots[term] = 0
+            start = end
         }
     }
 
-    private func termNumber(of unit: Unit, in text: AnalyzedText) -> Int {
+    private mutating func termNumber(of unit: Unit, in text: AnalyzedText) -> Int {
         if unit.isIdeograph {
             return ideographTermNumber(key: UInt64(unit.ideograph)) { UTF8Encoding.encode(unit.ideograph) }
         }
@@ -86,14 +113,14 @@ final class SegmentWriter {
         return number
     }
 
-    private func bigramNumber(_ first: UInt32, _ second: UInt32) -> Int {
+    private mutating func bigramNumber(_ first: UInt32, _ second: UInt32) -> Int {
         ideographTermNumber(key: 1 << 42 | UInt64(first) << 21 | UInt64(second)) {
             UTF8Encoding.encode(first) + UTF8Encoding.encode(second)
         }
     }
 
     @inline(__always)
-    private func ideographTermNumber(key: UInt64, bytes: () -> [UInt8]) -> Int {
+    private mutating func ideographTermNumber(key: UInt64, bytes: () -> [UInt8]) -> Int {
         if let number = ideographTerms[key] {
             return number
         }
@@ -102,7 +129,7 @@ final class SegmentWriter {
         return number
     }
 
-    private func newTerm(_ bytes: [UInt8]) -> Int {
+    private mutating func newTerm(_ bytes: [UInt8]) -> Int {
         terms.append(bytes)
         postings.append(_PostingsBuffer())
         return terms.count - 1

@@ -14,7 +14,7 @@ public final class SearchIndex {
 
     public init(path: String) throws {
         self.path = path
-        analyzer = try Analyzer()
+        analyzer = Analyzer()
         let directory = IndexDirectory(path: path)
         segments = try SearchIndex.openSegments(directory)
         let documentCount = segments.reduce(0) { $0 + $1.documentCount }
