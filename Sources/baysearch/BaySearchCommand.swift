@@ -6,7 +6,7 @@ struct BaySearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baysearch",
         abstract: "Full-text search for Chinese documents that mix Traditional and Simplified script.",
-        subcommands: [IndexCommand.self, SearchCommand.self],
+        subcommands: [IndexCommand.self, SearchCommand.self, BenchCommand.self],
         defaultSubcommand: SearchCommand.self
     )
 }

@@ -58,9 +58,9 @@ struct IndexCommand: ParsableCommand {
     }
 
     private static func describe(_ progress: IndexBuilder.Progress) -> String {
-        let megabytes = Double(progress.bytesRead) / 1_000_000
+        let megabytes = Double(progress.bytesIndexed) / 1_000_000
         let rate = progress.seconds > 0 ? megabytes / progress.seconds : 0
-        var text = "\(progress.documentsIndexed) of \(progress.documentsRead) documents, "
+        var text = "\(progress.documentsIndexed) of \(progress.documentsRead) documents read, "
             + String(format: "%.1f MB in %.1f s (%.1f MB/s)", megabytes, progress.seconds, rate)
         if progress.documentsSkipped > 0 {
             text += ", \(progress.documentsSkipped) skipped"

@@ -26,6 +26,7 @@ public struct IndexBuilder: Sendable {
         public var documentsRead = 0
         public var bytesRead = 0
         public var documentsIndexed = 0
+        public var bytesIndexed = 0
         public var documentsSkipped = 0
         public var seconds = 0.0
     }
@@ -49,7 +50,7 @@ public struct IndexBuilder: Sendable {
         directory.removeUnreferencedFiles(keeping: Set(previous?.segments ?? []))
         let generation = (previous?.generation ?? 0) + 1
         let started = Date()
-        let queue = _DocumentQueue(capacity: 64 * workerCount)
+        let queue = _DocumentQueue(capacityBytes: (16 << 20) * workerCount)
         let workers = (0..<workerCount).map { number in
             _IndexWorker(number: number, generation: generation, directory: directory, flushBytes: flushBytes, warn: warn)
         }
@@ -80,7 +81,7 @@ public struct IndexBuilder: Sendable {
             throw failure
         }
         try directory.commit(segments: workers.flatMap(\.segments), generation: generation)
-        report.documentsIndexed = workers.reduce(0) { $0 + $1.documentsIndexed }
+        (report.documentsIndexed, report.bytesIndexed) = _IndexWorker.totals(workers)
         report.documentsSkipped += workers.reduce(0) { $0 + $1.documentsSkipped }
         report.seconds = Date().timeIntervalSince(started)
         progress(report)
@@ -109,7 +110,7 @@ public struct IndexBuilder: Sendable {
             let now = Date()
             if now.timeIntervalSince(lastReport) >= 0.1 {
                 lastReport = now
-                counts.documentsIndexed = workers.reduce(0) { $0 + $1.documentsIndexed }
+                (counts.documentsIndexed, counts.bytesIndexed) = _IndexWorker.totals(workers)
                 counts.seconds = now.timeIntervalSince(started)
                 progress(counts)
             }
@@ -128,7 +129,8 @@ private final class _IndexWorker: @unchecked Sendable {
     let flushBytes: Int
     let warn: @Sendable (String) -> Void
     private let lock = NSLock()
-    private var _documentsIndexed = 0
+    private var documentsIndexed = 0
+    private var bytesIndexed = 0
     private(set) var documentsSkipped = 0
     private(set) var segments: [String] = []
     private(set) var failure: Error?
@@ -141,8 +143,11 @@ private final class _IndexWorker: @unchecked Sendable {
         self.warn = warn
     }
 
-    var documentsIndexed: Int {
-        lock.withLock { _documentsIndexed }
+    /// Documents and bytes indexed so far by all `workers`.
+    static func totals(_ workers: [_IndexWorker]) -> (documents: Int, bytes: Int) {
+        workers.reduce((0, 0)) { sum, worker in
+            worker.lock.withLock { (sum.0 + worker.documentsIndexed, sum.1 + worker.bytesIndexed) }
+        }
     }
 
     func run(_ queue: _DocumentQueue) {
@@ -155,7 +160,10 @@ private final class _IndexWorker: @unchecked Sendable {
                     continue
                 }
                 writer.add(id: document.id, title: document.title, text: document.text, analyzed: analyzed)
-                lock.withLock { _documentsIndexed += 1 }
+                lock.withLock {
+                    documentsIndexed += 1
+                    bytesIndexed += document.text.count
+                }
                 if writer.bufferedBytes >= flushBytes {
                     try flush(writer)
                     writer = SegmentWriter()

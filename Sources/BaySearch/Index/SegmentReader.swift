@@ -51,6 +51,11 @@ final class SegmentReader: @unchecked Sendable {
         sectionStarts[section.rawValue + 1] - sectionStarts[section.rawValue]
     }
 
+    /// Bytes of each section, for reporting index size.
+    func size(of sections: [SegmentFormat.Section]) -> Int {
+        sections.reduce(0) { $0 + size(of: $1) }
+    }
+
     // MARK: Documents
 
     func id(of document: Int) throws(IndexError) -> String {

@@ -2,31 +2,34 @@ import Foundation
 
 /// A bounded queue handing documents from the reading thread to the indexing threads.
 ///
-/// Invariant: at most `capacity` documents wait, so memory stays bounded however large the
-/// corpus; `close()` lets the workers drain what is left and stop; `cancel()` drops it.
+/// Invariant: the waiting documents hold at most `capacityBytes` of text (or are a single
+/// document), so memory stays bounded however large the corpus; `close()` lets the workers
+/// drain what is left and stop; `cancel()` drops it.
 final class _DocumentQueue: @unchecked Sendable {
     private let condition = NSCondition()
     private var waiting: [SourceDocument] = []
     private var head = 0
     private var closed = false
     private var cancelled = false
-    private let capacity: Int
+    private var waitingBytes = 0
+    private let capacityBytes: Int
 
-    init(capacity: Int) {
-        self.capacity = capacity
+    init(capacityBytes: Int) {
+        self.capacityBytes = capacityBytes
     }
 
     /// Waits for room, then adds `document`. Returns false once the queue was cancelled.
     func push(_ document: SourceDocument) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while waiting.count - head >= capacity && !cancelled {
+        while head < waiting.count && waitingBytes + document.text.count > capacityBytes && !cancelled {
             condition.wait()
         }
         guard !cancelled else {
             return false
         }
         waiting.append(document)
+        waitingBytes += document.text.count
         condition.broadcast()
         return true
     }
@@ -43,6 +46,7 @@ final class _DocumentQueue: @unchecked Sendable {
         }
         let document = waiting[head]
         head += 1
+        waitingBytes -= document.text.count
         if head >= 1024 && head * 2 >= waiting.count {
             waiting.removeFirst(head)
             head = 0

@@ -50,6 +50,23 @@ public final class SearchIndex {
 
     public var documentCount: Int { bm25.documentCount }
 
+    /// How the index's bytes divide between the search structures and the stored documents.
+    public struct StorageSize: Sendable {
+        /// Postings with positions.
+        public var postings: Int
+        /// The term dictionary and its offset tables.
+        public var dictionary: Int
+        /// Document records, ids, titles and original texts.
+        public var documents: Int
+    }
+
+    public var storageSize: StorageSize {
+        StorageSize(
+            postings: segments.reduce(0) { $0 + $1.size(of: [.postings]) },
+            dictionary: segments.reduce(0) { $0 + $1.size(of: [.termStarts, .termBytes, .postingStarts]) },
+            documents: segments.reduce(0) { $0 + $1.size(of: [.documents, .strings, .texts]) })
+    }
+
     public func parse(_ text: String) throws(QueryError) -> Query {
         try QueryParser.parse(text, analyzer: analyzer)
     }

@@ -1,0 +1,168 @@
+import ArgumentParser
+import BaySearch
+import Foundation
+
+/// `baysearch bench`: measures indexing against its ICU ceiling, and query latency.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure ICU segmentation alone, analysis, index build and query latency on SOURCEs.",
+        discussion: """
+            Loads the documents into memory, then times (medians of --runs): ICU word breaking \
+            alone on the folded text, the whole analysis chain, and a full index build, each on \
+            --threads threads; then the latency of every query in --queries. Prints one JSON \
+            object (--json) or a table.
+            """
+    )
+
+    @Option(name: .long, help: "Threads to use (default: one per core).")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .long, help: "Runs of each measurement; the median is reported.")
+    var runs = 3
+
+    @Option(name: .long, help: "A file of queries, one per line, to time.")
+    var queries: String?
+
+    @Option(name: .long, help: "Times each query is run.")
+    var repeats = 20
+
+    @Flag(name: .long, help: "Print one JSON object.")
+    var json = false
+
+    @Argument(help: "Directories, .txt/.md files or .jsonl files.")
+    var sources: [String]
+
+    func validate() throws {
+        guard threads >= 1, runs >= 1, repeats >= 1 else {
+            throw ValidationError("--threads, --runs and --repeats must be 1 or more")
+        }
+    }
+
+    func run() throws {
+        do {
+            try measure()
+        } catch {
+            throw Terminal.fail(error)
+        }
+    }
+
+    private func measure() throws {
+        var loaded: [SourceDocument] = []
+        try DocumentReader.read(sources, warn: { Terminal.printError("warning: \($0)") }) { loaded.append($0) }
+        let documents = loaded
+        let bytes = documents.reduce(0) { $0 + $1.text.count }
+        let megabytes = Double(bytes) / 1_000_000
+        Terminal.printError("bench: \(documents.count) documents, \(String(format: "%.1f", megabytes)) MB, \(threads) threads, \(runs) runs")
+
+        // The folded segmenter input, prepared once: ICU alone is the ceiling of the design.
+        let prepared = try documents.map { try Analyzer().tokenizer.analyze($0.text, segmenterInput: true).segmenterInput }
+        let icuSeconds = try median(runs) {
+            try BenchCommand.parallel(prepared.count, threads: threads) { segmenter, index in
+                _ = try segmenter.countWords(in: prepared[index])
+            }
+        }
+        let analysisSeconds = try median(runs) {
+            try BenchCommand.parallel(documents.count, threads: threads) { _, index in
+                _ = try Analyzer().analyzeDocument(documents[index].text)
+            }
+        }
+        let scratch = NSTemporaryDirectory() + "baysearch-bench-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let buildSeconds = try median(runs) {
+            try? FileManager.default.removeItem(atPath: scratch)
+            let started = Date()
+            try IndexBuilder(workerCount: threads).build(sources: sources, into: scratch)
+            return Date().timeIntervalSince(started)
+        }
+        let index = try SearchIndex(path: scratch)
+        let size = index.storageSize
+        var latencies: [Double] = []
+        if let queries {
+            let lines = try String(contentsOfFile: queries, encoding: .utf8).split(whereSeparator: \.isNewline).map(String.init)
+            for line in lines where !line.allSatisfy(\.isWhitespace) {
+                var samples: [Double] = []
+                for _ in 0..<repeats {
+                    let started = DispatchTime.now().uptimeNanoseconds
+                    _ = try index.search(try index.parse(line), limit: 10)
+                    samples.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1000)
+                }
+                latencies.append(contentsOf: samples)
+            }
+        }
+        latencies.sort()
+        let report: [(String, Double)] = [
+            ("documents", Double(documents.count)), ("megabytes", megabytes), ("threads", Double(threads)),
+            ("icu_mb_per_s", megabytes / icuSeconds), ("analysis_mb_per_s", megabytes / analysisSeconds),
+            ("build_mb_per_s", megabytes / buildSeconds), ("build_s", buildSeconds),
+            ("build_vs_icu", (megabytes / buildSeconds) / (megabytes / icuSeconds)),
+            ("postings_mb", Double(size.postings) / 1_000_000), ("dictionary_mb", Double(size.dictionary) / 1_000_000),
+            ("documents_mb", Double(size.documents) / 1_000_000),
+            ("query_median_us", percentile(latencies, 0.5)), ("query_p99_us", percentile(latencies, 0.99)),
+        ]
+        if json {
+            print("{" + report.map { "\"\($0.0)\":\($0.1.isFinite ? String(format: "%.3f", $0.1) : "null")" }.joined(separator: ",") + "}")
+        } else {
+            for (name, value) in report {
+                print(name.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%12.3f", value))
+            }
+        }
+    }
+
+    private func median(_ runs: Int, _ body: () throws -> Double) rethrows -> Double {
+        var samples: [Double] = []
+        for _ in 0..<runs {
+            samples.append(try body())
+        }
+        return samples.sorted()[samples.count / 2]
+    }
+
+    private func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
+        sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
+    }
+
+    /// Runs `body` for every index in 0..<count on `threads` threads, each with its own ICU
+    /// segmenter; returns the wall time in seconds.
+    static func parallel(_ count: Int, threads: Int, _ body: @escaping @Sendable (WordSegmenter, Int) throws -> Void) throws -> Double {
+        let next = _Counter()
+        let failure = _Counter()
+        let group = DispatchGroup()
+        let started = Date()
+        for _ in 0..<threads {
+            group.enter()
+            Thread {
+                defer { group.leave() }
+                guard let segmenter = try? WordSegmenter() else {
+                    failure.increment()
+                    return
+                }
+                while case let index = next.increment(), index < count {
+                    if (try? body(segmenter, index)) == nil {
+                        failure.increment()
+                    }
+                }
+            }.start()
+        }
+        group.wait()
+        guard failure.value == 0 else {
+            throw CommandError("ICU failed during the benchmark")
+        }
+        return Date().timeIntervalSince(started)
+    }
+}
+
+/// A thread-safe counter.
+private final class _Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    /// Returns the value before incrementing.
+    func increment() -> Int {
+        lock.withLock {
+            defer { count += 1 }
+            return count
+        }
+    }
+
+    var value: Int { lock.withLock { count } }
+}
