@@ -309,7 +309,8 @@ class BaySearch(Engine):
     slug = "baysearch"
     how = ("Units (ideographs, alphanumeric runs) after NFKC case folding and Traditional→"
            "Simplified; a part matches at the same relative unit positions. Latency: the "
-           "CLI's `took_us` (parse + search + top-10 hits with snippets), in one process.")
+           "CLI's `took_us` (parse + search: count, top-10 hits and their match offsets; "
+           "snippets are cut after the clock stops), in one process.")
 
     def __init__(self, binary):
         self.binary = binary

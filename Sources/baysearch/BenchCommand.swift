@@ -58,13 +58,13 @@ struct BenchCommand: ParsableCommand {
         // The folded segmenter input, prepared once: ICU alone is the ceiling of the design.
         let prepared = try documents.map { try Analyzer().tokenizer.analyze($0.text, segmenterInput: true).segmenterInput }
         let icuSeconds = try median(runs) {
-            try BenchCommand.parallel(prepared.count, threads: threads) { segmenter, index in
-                _ = try segmenter.countWords(in: prepared[index])
+            try BenchCommand.parallel(prepared.count, threads: threads) { tools, index in
+                _ = try tools.segmenter.countWords(in: prepared[index])
             }
         }
         let analysisSeconds = try median(runs) {
-            try BenchCommand.parallel(documents.count, threads: threads) { _, index in
-                _ = try Analyzer().analyzeDocument(documents[index].text)
+            try BenchCommand.parallel(documents.count, threads: threads) { tools, index in
+                _ = try tools.analyzer.analyzeDocument(documents[index].text)
             }
         }
         let scratch = NSTemporaryDirectory() + "baysearch-bench-\(getpid())"
@@ -121,9 +121,15 @@ struct BenchCommand: ParsableCommand {
         sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
     }
 
-    /// Runs `body` for every index in 0..<count on `threads` threads, each with its own ICU
-    /// segmenter; returns the wall time in seconds.
-    static func parallel(_ count: Int, threads: Int, _ body: @escaping @Sendable (WordSegmenter, Int) throws -> Void) throws -> Double {
+    /// What each benchmark thread owns: neither may be shared between threads.
+    struct ThreadTools {
+        let segmenter: WordSegmenter
+        let analyzer: Analyzer
+    }
+
+    /// Runs `body` for every index in 0..<count on `threads` threads, each with its own
+    /// tools (opening them is timed too: about a millisecond); returns the wall time in seconds.
+    static func parallel(_ count: Int, threads: Int, _ body: @escaping @Sendable (ThreadTools, Int) throws -> Void) throws -> Double {
         let next = _Counter()
         let failure = _Counter()
         let group = DispatchGroup()
@@ -136,8 +142,9 @@ struct BenchCommand: ParsableCommand {
                     failure.increment()
                     return
                 }
+                let tools = ThreadTools(segmenter: segmenter, analyzer: Analyzer())
                 while case let index = next.increment(), index < count {
-                    if (try? body(segmenter, index)) == nil {
+                    if (try? body(tools, index)) == nil {
                         failure.increment()
                     }
                 }

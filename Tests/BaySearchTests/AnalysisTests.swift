@@ -53,6 +53,7 @@ import Testing
 
     @Test func punctuationIsABoundary() throws {
         #expect(try positions("香港，青年") == [0, 1, 3, 4])
+        #expect(try analyzer.tokenizer.analyze(Array("香港，青年。".utf8)).boundaries == [2])
         #expect(try positions("「香港」") == [0, 1])
         #expect(try units("PM2.5") == ["pm2", "5"])
         #expect(try positions("PM2.5") == [0, 2])

@@ -16,11 +16,17 @@ public struct Unit: Equatable, Sendable {
     public var isIdeograph: Bool { ideograph != 0 }
 }
 
+/// The term of a punctuation boundary: no unit's term can be a NUL byte.
+public let boundaryTerm: [UInt8] = [0]
+
 /// The unit stream of one text, and the folded text ICU segments.
 public struct AnalyzedText: Sendable {
     public var units: [Unit] = []
     /// Folded UTF-8 of every alphanumeric run, back to back.
     public var runBytes: [UInt8] = []
+    /// The positions left empty where punctuation separates two units, ascending. They are
+    /// indexed as the boundary term, so `香港，青年` matches punctuation there and nothing else.
+    public var boundaries: [UInt32] = []
     /// Folded UTF-16 with the whitespace between ideographs removed: what ICU segments.
     public var segmenterInput: [UInt16] = []
 
@@ -29,6 +35,7 @@ public struct AnalyzedText: Sendable {
     mutating func removeAll() {
         units.removeAll(keepingCapacity: true)
         runBytes.removeAll(keepingCapacity: true)
+        boundaries.removeAll(keepingCapacity: true)
         segmenterInput.removeAll(keepingCapacity: true)
     }
 

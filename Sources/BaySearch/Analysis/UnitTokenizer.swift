@@ -73,7 +73,7 @@ private struct _TokenizerState {
             return
         case .ideograph:
             closeRun(into: &text)
-            stepOverBoundary(text)
+            stepOverBoundary(&text)
             text.units.append(Unit(ideograph: codePoint, runStart: 0, runLength: 0, position: position, start: start, end: end))
             position += 1
         case .alphanumeric:
@@ -84,7 +84,7 @@ private struct _TokenizerState {
                 text.units[last].runLength += UInt32(text.runBytes.count - before)
                 text.units[last].end = end
             } else {
-                stepOverBoundary(text)
+                stepOverBoundary(&text)
                 let runStart = UInt32(text.runBytes.count)
                 UTF8Encoding.append(codePoint, to: &text.runBytes)
                 let length = UInt32(text.runBytes.count) - runStart
@@ -112,9 +112,10 @@ private struct _TokenizerState {
     }
 
     @inline(__always)
-    private mutating func stepOverBoundary(_ text: AnalyzedText) {
+    private mutating func stepOverBoundary(_ text: inout AnalyzedText) {
         if boundaryPending {
             if !text.units.isEmpty {
+                text.boundaries.append(position)
                 position += 1
             }
             boundaryPending = false

@@ -5,6 +5,8 @@
 ///     writer.add(id: "a.txt", title: "A", text: bytes, analyzed: analyzed)
 ///     let file = SegmentSerializer.serialize(writer)
 ///
+/// Punctuation boundaries are indexed too, as `boundaryTerm`, so that a query with
+/// punctuation inside matches punctuation at that place and not any other unit.
 /// A value type, so the hot loops touch local storage with no exclusivity checks at run
 /// time. Every unit is a term; so is every pair of adjacent ideographs (a bigram), so that a
 /// phrase of n ideographs needs about n/2 postings lists, not n. Not thread-safe: each
@@ -24,7 +26,7 @@ struct SegmentWriter {
     private(set) var postings: [_PostingsBuffer] = []
     /// The folded UTF-8 of each term, by term number.
     private(set) var terms: [[UInt8]] = []
-    private var ideographTerms: [UInt64: Int] = [:]
+    private var ideographTerms = _TermTable()
     private var runTerms: [ArraySlice<UInt8>: Int] = [:]
     private var pairs: [UInt64] = []
     // Scratch space for `invert`; `termSlots` is all zeros between documents.
@@ -63,6 +65,12 @@ struct SegmentWriter {
                 if next.isIdeograph, next.position == unit.position + 1 {
                     pairs.append(UInt64(bigramNumber(unit.ideograph, next.ideograph)) << 32 | UInt64(unit.position))
                 }
+            }
+        }
+        if !text.boundaries.isEmpty {
+            let boundary = UInt64(boundaryTermNumber())
+            for position in text.boundaries {
+                pairs.append(boundary << 32 | UInt64(position))
             }
         }
         if termSlots.count < terms.count {
@@ -113,6 +121,15 @@ struct SegmentWriter {
         return number
     }
 
+    private mutating func boundaryTermNumber() -> Int {
+        if let number = runTerms[ArraySlice(boundaryTerm)] {
+            return number
+        }
+        let number = newTerm(boundaryTerm)
+        runTerms[ArraySlice(boundaryTerm)] = number
+        return number
+    }
+
     private mutating func bigramNumber(_ first: UInt32, _ second: UInt32) -> Int {
         ideographTermNumber(key: 1 << 42 | UInt64(first) << 21 | UInt64(second)) {
             UTF8Encoding.encode(first) + UTF8Encoding.encode(second)
@@ -121,12 +138,10 @@ struct SegmentWriter {
 
     @inline(__always)
     private mutating func ideographTermNumber(key: UInt64, bytes: () -> [UInt8]) -> Int {
-        if let number = ideographTerms[key] {
-            return number
-        }
-        let number = newTerm(bytes())
-        ideographTerms[key] = number
-        return number
+        var table = _TermTable()
+        swap(&table, &ideographTerms)
+        defer { swap(&table, &ideographTerms) }
+        return table.number(for: key) { newTerm(bytes()) }
     }
 
     private mutating func newTerm(_ bytes: [UInt8]) -> Int {

@@ -66,9 +66,13 @@ public enum QueryParser {
         guard let first = analyzed.units.first else {
             return nil
         }
-        let units = analyzed.units.map { unit in
+        var units = analyzed.units.map { unit in
             QueryUnit(term: Array(analyzed.termBytes(of: unit)), ideograph: unit.ideograph, offset: unit.position - first.position)
         }
+        for position in analyzed.boundaries {
+            units.append(QueryUnit(term: boundaryTerm, ideograph: 0, offset: position - first.position))
+        }
+        units.sort { $0.offset < $1.offset }
         return QueryPhrase(text: text, units: units)
     }
 
