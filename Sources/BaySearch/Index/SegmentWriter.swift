@@ -138,10 +138,12 @@ struct SegmentWriter {
 
     @inline(__always)
     private mutating func ideographTermNumber(key: UInt64, bytes: () -> [UInt8]) -> Int {
-        var table = _TermTable()
-        swap(&table, &ideographTerms)
-        defer { swap(&table, &ideographTerms) }
-        return table.number(for: key) { newTerm(bytes()) }
+        if let number = ideographTerms.number(for: key) {
+            return number
+        }
+        let number = newTerm(bytes())
+        ideographTerms.insert(key, number: number)
+        return number
     }
 
     private mutating func newTerm(_ bytes: [UInt8]) -> Int {

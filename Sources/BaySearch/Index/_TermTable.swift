@@ -21,10 +21,9 @@ struct _TermTable {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
-    /// The number stored for `key`, or the one `make()` returns, stored for next time.
+    /// The number stored for `key`, if any.
     @inline(__always)
-    mutating func number(for key: UInt64, make: () -> Int) -> Int {
-        precondition(key != 0, "0 marks an empty slot")
+    func number(for key: UInt64) -> Int? {
         let mask = keys.count - 1
         var index = slot(for: key)
         while true {
@@ -33,16 +32,26 @@ struct _TermTable {
                 return Int(values[index])
             }
             if stored == 0 {
-                let number = make()
-                keys[index] = key
-                values[index] = Int32(number)
-                count += 1
-                if count * 2 > keys.count {
-                    grow()
-                }
-                return number
+                return nil
             }
             index = (index + 1) & mask
+        }
+    }
+
+    /// Stores `number` for `key`, which must not be stored yet.
+    mutating func insert(_ key: UInt64, number: Int) {
+        precondition(key != 0, "0 marks an empty slot")
+        let mask = keys.count - 1
+        var index = slot(for: key)
+        while keys[index] != 0 {
+            precondition(keys[index] != key, "key inserted twice")
+            index = (index + 1) & mask
+        }
+        keys[index] = key
+        values[index] = Int32(number)
+        count += 1
+        if count * 2 > keys.count {
+            grow()
         }
     }
 
