@@ -111,9 +111,7 @@ DEFAULT_IGNORABLE_RANGES = [
 WHITESPACE, IDEOGRAPH, ALPHANUMERIC, BOUNDARY = range(4)
 # Markers of the canonical form (control characters, so never part of a unit).
 RUN_OPEN, RUN_CLOSE = "\x01", "\x03"  # enclose a run of alphanumerics
-GAP = "\x02"  # boundary characters stood between two units: one extra position step
-# Any one position of a canonical string: an ideograph, a whole run, or a gap step.
-ANY_POSITION = "(?:[^\x01\x02\x03]|\x01[^\x03]*\x03|\x02)"
+GAP = "\x02"  # boundary characters stood between two units: a position of its own
 
 
 def load_trad_simp(path):
@@ -144,11 +142,9 @@ class NaiveMatcher:
 
     A text's canonical string holds one token per position: each ideograph stands for
     itself, each run of alphanumerics is enclosed in RUN_OPEN/RUN_CLOSE (so `cepa` is
-    not found inside `cepax`), and GAP takes the extra position step wherever boundary
-    characters stand between two units; whitespace leaves no trace. A query part occurs
-    where its units occur at the same relative positions: its canonical string with each
-    GAP standing for any one position (a unit there matches too, as positions are all
-    that is compared).
+    not found inside `cepax`), and GAP stands wherever boundary characters stand between
+    two units; whitespace leaves no trace. A query part occurs where its canonical string
+    occurs in the document's: punctuation in a query matches punctuation, nothing else.
     """
 
     def __init__(self, trad_simp):
@@ -208,10 +204,7 @@ class NaiveMatcher:
         canonical = self.canonical(part)
         if not canonical:
             return None
-        if GAP not in canonical:
-            return lambda document: canonical in document
-        pattern = re.compile(ANY_POSITION.join(re.escape(piece) for piece in canonical.split(GAP)))
-        return lambda document: pattern.search(document) is not None
+        return lambda document: canonical in document
 
     def query_tests(self, query):
         """The tests of a query's whitespace-separated parts (all must pass)."""
@@ -227,6 +220,8 @@ MATCHER_EXAMPLES = [
     ("CEPA", "CEPAX", False),
     ("香港青年", "香港，青年", False),
     ("香港 青年", "香港，青年", True),
+    ("香港，青年", "香港：青年", True),
+    ("工具-选项", "工具栏选项", False),
 ]
 
 

@@ -73,7 +73,7 @@ struct SearchCommand: ParsableCommand {
             return path
         }
         let path = IndexOption.defaultPath
-        if FileManager.default.fileExists(atPath: path) {
+        if SearchIndex.exists(at: path) {
             return path
         }
         var isDirectory: ObjCBool = false

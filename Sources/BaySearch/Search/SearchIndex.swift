@@ -50,6 +50,12 @@ public final class SearchIndex {
 
     public var documentCount: Int { bm25.documentCount }
 
+    /// Whether `path` holds a committed index (a directory left by a failed first build
+    /// does not).
+    public static func exists(at path: String) -> Bool {
+        IndexDirectory(path: path).exists
+    }
+
     /// How the index's bytes divide between the search structures and the stored documents.
     public struct StorageSize: Sendable {
         /// Postings with positions.
