@@ -32,12 +32,12 @@ struct HumanOutput {
             if !hit.title.isEmpty {
                 lines.append("   \(dim)\(hit.title)\(reset)")
             }
-            let windows = Snippets.windows(in: hit.text, around: hit.matches)
-            for window in windows.prefix(windowsPerHit) {
+            let windows = Snippets.windows(in: hit.text, around: hit.matches, limit: windowsPerHit)
+            for window in windows {
                 lines.append("   " + window.render(highlight: highlight))
             }
-            if windows.count > windowsPerHit {
-                let hidden = windows.dropFirst(windowsPerHit).reduce(0) { $0 + $1.matchCount }
+            let hidden = hit.matches.count - windows.reduce(0) { $0 + $1.matchCount }
+            if hidden > 0 {
                 lines.append("   \(dim)… and \(hidden) more matches (--json lists them all)\(reset)")
             }
             if explain {

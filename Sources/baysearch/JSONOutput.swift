@@ -35,7 +35,7 @@ enum JSONOutput {
 
     /// The first three snippet windows, matches in 【】.
     private static func snippet(of hit: Hit) -> String {
-        Snippets.windows(in: hit.text, around: hit.matches).prefix(3)
+        Snippets.windows(in: hit.text, around: hit.matches, limit: 3)
             .map { $0.render { "【\($0)】" } }
             .joined(separator: " ")
     }
@@ -63,6 +63,11 @@ enum JSONOutput {
     }
 
     static func string(_ value: String) -> String {
+        let needsEscaping = value.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+            || value.unicodeScalars.contains { $0.value == 0x2028 || $0.value == 0x2029 }
+        guard needsEscaping else {
+            return "\"" + value + "\""
+        }
         var result = "\""
         for scalar in value.unicodeScalars {
             switch scalar {

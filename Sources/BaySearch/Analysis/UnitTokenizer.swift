@@ -18,17 +18,21 @@ public struct UnitTokenizer {
     }
 
     /// Analyses `bytes` into a new `AnalyzedText`.
-    public func analyze(_ bytes: [UInt8], segmenterInput: Bool = false) throws(AnalysisError) -> AnalyzedText {
+    public func analyze(
+        _ bytes: [UInt8], segmenterInput: Bool = false, lastPosition: UInt32 = .max
+    ) throws(AnalysisError) -> AnalyzedText {
         var text = AnalyzedText()
         try bytes.withUnsafeBufferPointer { (buffer) throws(AnalysisError) in
-            try analyze(buffer, into: &text, segmenterInput: segmenterInput)
+            try analyze(buffer, into: &text, segmenterInput: segmenterInput, lastPosition: lastPosition)
         }
         return text
     }
 
-    /// Analyses `bytes` into `text`, reusing its storage.
+    /// Analyses `bytes` into `text`, reusing its storage. With `lastPosition`, stops once
+    /// every unit up to that position is complete: finding where a match lies needs no more.
     public func analyze(
-        _ bytes: UnsafeBufferPointer<UInt8>, into text: inout AnalyzedText, segmenterInput: Bool
+        _ bytes: UnsafeBufferPointer<UInt8>, into text: inout AnalyzedText, segmenterInput: Bool,
+        lastPosition: UInt32 = .max
     ) throws(AnalysisError) {
         guard bytes.count < Int(UInt32.max) else {
             throw .tooLarge(bytes: bytes.count)
@@ -36,7 +40,7 @@ public struct UnitTokenizer {
         text.removeAll()
         var state = _TokenizerState(segmenterInput: segmenterInput)
         var index = 0
-        while index < bytes.count {
+        while index < bytes.count && state.position <= lastPosition {
             guard let (codePoint, length) = UTF8Encoding.decode(bytes, at: index) else {
                 throw .invalidUTF8(offset: index)
             }
@@ -133,5 +137,79 @@ private struct _TokenizerState {
             }
         }
         UTF8Encoding.appendUTF16(codePoint, to: &text.segmenterInput)
+    }
+}
+
+extension UnitTokenizer {
+    /// The UTF-8 byte ranges of the units at `positions` (ascending, no repeats), found by
+    /// walking the text as `analyze` does but keeping only those units: how a hit's match
+    /// offsets are recovered from the positions its postings give. A position with no unit
+    /// there (a damaged index) is missing from the result.
+    ///
+    ///     try tokenizer.byteRanges(of: [1], in: Array("大橋".utf8))  // [1: 3..<6]
+    public func byteRanges(of positions: [UInt32], in bytes: [UInt8]) throws(AnalysisError) -> [UInt32: Range<Int>] {
+        var ranges: [UInt32: Range<Int>] = [:]
+        guard !positions.isEmpty else {
+            return ranges
+        }
+        var wanted = 0
+        var position: UInt32 = 0
+        var hasUnits = false
+        var boundaryPending = false
+        var run: Range<Int>?
+        func complete(_ range: Range<Int>) {
+            if wanted < positions.count, positions[wanted] == position {
+                ranges[position] = range
+                wanted += 1
+            }
+            position += 1
+        }
+        func closeRun() {
+            if let open = run {
+                complete(open)
+                run = nil
+            }
+        }
+        func stepOverBoundary() {
+            if boundaryPending && hasUnits {
+                position += 1
+            }
+            boundaryPending = false
+            hasUnits = true
+        }
+        try bytes.withUnsafeBufferPointer { (buffer) throws(AnalysisError) in
+            var index = 0
+            while index < buffer.count && wanted < positions.count {
+                guard let (codePoint, length) = UTF8Encoding.decode(buffer, at: index) else {
+                    throw .invalidUTF8(offset: index)
+                }
+                let range = index..<index + length
+                folder.fold(codePoint) { _, characterClass in
+                    switch characterClass {
+                    case .whitespace:
+                        closeRun()
+                    case .ideograph:
+                        closeRun()
+                        stepOverBoundary()
+                        complete(range)
+                    case .alphanumeric:
+                        if let open = run {
+                            run = open.lowerBound..<range.upperBound
+                        } else {
+                            stepOverBoundary()
+                            run = range
+                        }
+                    case .boundary:
+                        closeRun()
+                        boundaryPending = true
+                    case .ignorable:
+                        break
+                    }
+                }
+                index += length
+            }
+        }
+        closeRun()
+        return ranges
     }
 }

@@ -1,47 +1,77 @@
-/// One term's postings in one segment, decoded: which documents hold the term, and at which
-/// unit positions.
+/// One term's postings in one segment: the documents that hold it and how often, decoded
+/// at once; the positions in each document, decoded only when asked for.
 ///
-/// Invariant: `documents` ascends; the positions of `documents[i]` are
-/// `positions[positionStarts[i]..<positionStarts[i + 1]]`, ascending.
+/// On disk (see `SegmentFormat`) a list is `documentFrequency`, then every document delta,
+/// every frequency, every document's byte length of positions, then the positions, so that
+/// intersecting lists touches no positions and verifying a phrase decodes only the
+/// positions of documents that hold every term.
+///
+/// Invariant: `documents` ascends; `positionStarts` has one more entry than `documents`, and
+/// the positions of `documents[i]` are the `frequencies[i]` varint deltas in
+/// `positionStarts[i]..<positionStarts[i + 1]` of the segment's bytes.
 struct Postings {
-    var documents: [Int32] = []
-    var positionStarts: [Int32] = [0]
-    var positions: [UInt32] = []
+    private(set) var documents: [Int32] = []
+    private(set) var frequencies: [Int] = []
+    private var positionStarts: [Int] = []
+    private let segment: SegmentReader
 
     var documentFrequency: Int { documents.count }
 
-    func positions(at index: Int) -> ArraySlice<UInt32> {
-        positions[Int(positionStarts[index])..<Int(positionStarts[index + 1])]
-    }
-
-    /// Decodes a postings list, checking every value against the segment's bounds.
-    init(decoding reader: inout _ByteReader, documentCount: Int) throws(IndexError) {
-        let frequency = try reader.readVarInt()
-        guard frequency <= UInt64(documentCount) else {
-            throw .corrupt("a term claims more documents than its segment has")
+    /// Decodes the document part of a list, checking every value against the segment.
+    init(decoding reader: inout _ByteReader, end: Int, in segment: SegmentReader) throws(IndexError) {
+        self.segment = segment
+        let count = try reader.readVarInt()
+        guard count <= UInt64(segment.documentCount) else {
+            throw .corrupt("\(segment.path): a term claims more documents than its segment has")
         }
-        documents.reserveCapacity(Int(frequency))
+        documents.reserveCapacity(Int(count))
         var document: UInt64 = 0
-        for index in 0..<Int(frequency) {
+        for index in 0..<Int(count) {
             let delta = try reader.readVarInt()
             document += delta
-            guard document < UInt64(documentCount), index == 0 || delta > 0 else {
-                throw .corrupt("a postings list names a document out of order or out of range")
+            guard document < UInt64(segment.documentCount), index == 0 || delta > 0 else {
+                throw .corrupt("\(segment.path): a postings list names a document out of order or out of range")
             }
             documents.append(Int32(document))
-            let count = try reader.readVarInt()
-            guard count > 0, count <= UInt64(UInt32.max) else {
-                throw .corrupt("a postings list has an impossible frequency")
-            }
-            var position: UInt64 = 0
-            for _ in 0..<count {
-                position += try reader.readVarInt()
-                guard position <= UInt64(UInt32.max) else {
-                    throw .corrupt("a position lies beyond any document")
-                }
-                positions.append(UInt32(position))
-            }
-            positionStarts.append(Int32(positions.count))
         }
+        frequencies.reserveCapacity(Int(count))
+        for _ in 0..<Int(count) {
+            let frequency = try reader.readVarInt()
+            guard frequency > 0, frequency <= UInt64(UInt32.max) else {
+                throw .corrupt("\(segment.path): a postings list has an impossible frequency")
+            }
+            frequencies.append(Int(frequency))
+        }
+        var lengths: [Int] = []
+        lengths.reserveCapacity(Int(count))
+        for _ in 0..<Int(count) {
+            lengths.append(Int(clamping: try reader.readVarInt()))
+        }
+        var start = reader.offset
+        positionStarts.reserveCapacity(Int(count) + 1)
+        positionStarts.append(start)
+        for length in lengths {
+            guard length <= end - start else {
+                throw .corrupt("\(segment.path): positions run past their postings list")
+            }
+            start += length
+            positionStarts.append(start)
+        }
+    }
+
+    /// The ascending positions of the term in `documents[index]`.
+    func positions(at index: Int) throws(IndexError) -> [UInt32] {
+        var reader = segment.reader(from: positionStarts[index], to: positionStarts[index + 1])
+        var positions: [UInt32] = []
+        positions.reserveCapacity(frequencies[index])
+        var position: UInt64 = 0
+        for _ in 0..<frequencies[index] {
+            position += try reader.readVarInt()
+            guard position <= UInt64(UInt32.max) else {
+                throw .corrupt("\(segment.path): a position lies beyond any document")
+            }
+            positions.append(UInt32(position))
+        }
+        return positions
     }
 }

@@ -12,9 +12,10 @@
 /// termStarts (termCount + 1) u32 offsets into termBytes; terms sorted bytewise
 /// termBytes  each term's folded UTF-8
 /// postingStarts (termCount + 1) u64 offsets into postings
-/// postings   per term: varint documentFrequency, then per document: varint document delta
-///            (the first absolute), varint frequency, frequency varint position deltas
-///            (the first absolute)
+/// postings   per term: varint documentFrequency; documentFrequency varint document deltas
+///            (the first absolute); documentFrequency varint frequencies; documentFrequency
+///            varint byte lengths of each document's positions; then each document's
+///            frequency varint position deltas (the first absolute)
 /// ```
 ///
 /// Terms are single units (an ideograph or an alphanumeric run) and bigrams of two

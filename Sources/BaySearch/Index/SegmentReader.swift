@@ -110,8 +110,13 @@ final class SegmentReader: @unchecked Sendable {
         guard from <= to, to <= size(of: .postings) else {
             throw .corrupt("\(path): a postings list points outside its section")
         }
-        var reader = _ByteReader(file.bytes, from: start(of: .postings) + from, to: start(of: .postings) + to)
-        return try Postings(decoding: &reader, documentCount: documentCount)
+        var reader = self.reader(from: start(of: .postings) + from, to: start(of: .postings) + to)
+        return try Postings(decoding: &reader, end: start(of: .postings) + to, in: self)
+    }
+
+    /// A bounds-checked reader over bytes `from..<to` of the file.
+    func reader(from: Int, to: Int) -> _ByteReader {
+        _ByteReader(file.bytes, from: from, to: to)
     }
 
     /// Binary search of the sorted term dictionary.

@@ -30,8 +30,7 @@ enum SegmentSerializer {
             appendInteger(UInt32(termBytes.count), to: &termStarts)
             termBytes.append(contentsOf: writer.terms[term])
             appendInteger(UInt64(postings.count), to: &postingStarts)
-            _VarInt.append(UInt64(writer.postings[term].documentFrequency), to: &postings)
-            postings.append(contentsOf: writer.postings[term].bytes)
+            postings.append(contentsOf: writer.postings[term].serialized())
         }
         appendInteger(UInt32(termBytes.count), to: &termStarts)
         appendInteger(UInt64(postings.count), to: &postingStarts)

@@ -5,11 +5,36 @@
 /// which every covering term stands at its offset. This finds a phrase wherever its units
 /// are contiguous, whatever ICU made of the words around it.
 enum PhraseMatcher {
-    /// Occurrences in one segment: `documents` ascending, `starts[i]` the ascending start
-    /// positions in `documents[i]`.
+    /// Occurrences in one segment: `documents` ascending, `frequencies[i]` the number of
+    /// occurrences in `documents[i]`, and their start positions on demand.
     struct Occurrences {
-        var documents: [Int32] = []
-        var starts: [[UInt32]] = []
+        private(set) var documents: [Int32] = []
+        private(set) var frequencies: [Int] = []
+        private var verifiedStarts: [[UInt32]] = []
+        /// For a phrase of one term, its postings: starts are decoded only for the hits shown.
+        private var singleTerm: Postings?
+
+        init() {}
+
+        init(singleTerm postings: Postings) {
+            documents = postings.documents
+            frequencies = postings.frequencies
+            singleTerm = postings
+        }
+
+        mutating func append(_ document: Int32, starts: [UInt32]) {
+            documents.append(document)
+            frequencies.append(starts.count)
+            verifiedStarts.append(starts)
+        }
+
+        /// The ascending start positions in `documents[index]`.
+        func starts(at index: Int) throws(IndexError) -> [UInt32] {
+            if let singleTerm {
+                return try singleTerm.positions(at: index)
+            }
+            return verifiedStarts[index]
+        }
     }
 
     private struct CoveringTerm {
@@ -25,6 +50,9 @@ enum PhraseMatcher {
             }
             lists.append((postings, covering.offset))
         }
+        if lists.count == 1, lists[0].offset == 0 {
+            return Occurrences(singleTerm: lists[0].postings)
+        }
         lists.sort { $0.postings.documentFrequency < $1.postings.documentFrequency }
         guard let (rarest, rarestOffset) = lists.first else {
             return Occurrences()
@@ -32,7 +60,6 @@ enum PhraseMatcher {
         var result = Occurrences()
         var cursors = [Int](repeating: 0, count: lists.count)
         documents: for (index, document) in rarest.documents.enumerated() {
-            var others: [ArraySlice<UInt32>] = []
             for listIndex in 1..<lists.count {
                 let documents = lists[listIndex].postings.documents
                 var cursor = cursors[listIndex]
@@ -43,23 +70,16 @@ enum PhraseMatcher {
                 guard cursor < documents.count, documents[cursor] == document else {
                     continue documents
                 }
-                others.append(lists[listIndex].postings.positions(at: cursor))
             }
-            var starts: [UInt32] = []
-            for position in rarest.positions(at: index) where position >= rarestOffset {
-                let start = position - rarestOffset
-                var everywhere = true
-                for (otherIndex, positions) in others.enumerated() where !contains(positions, start + lists[otherIndex + 1].offset) {
-                    everywhere = false
-                    break
-                }
-                if everywhere {
-                    starts.append(start)
-                }
+            // Every term is in the document: only now decode positions.
+            var starts = try rarest.positions(at: index).compactMap { $0 >= rarestOffset ? $0 - rarestOffset : nil }
+            for listIndex in 1..<lists.count where !starts.isEmpty {
+                let positions = try lists[listIndex].postings.positions(at: cursors[listIndex])
+                let offset = lists[listIndex].offset
+                starts.removeAll { !contains(positions, $0 + offset) }
             }
             if !starts.isEmpty {
-                result.documents.append(document)
-                result.starts.append(starts)
+                result.append(document, starts: starts)
             }
         }
         return result
@@ -89,7 +109,7 @@ enum PhraseMatcher {
         return terms
     }
 
-    private static func contains(_ positions: ArraySlice<UInt32>, _ wanted: UInt32) -> Bool {
+    private static func contains(_ positions: [UInt32], _ wanted: UInt32) -> Bool {
         var low = positions.startIndex
         var high = positions.endIndex
         while low < high {

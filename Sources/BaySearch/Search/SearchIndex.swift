@@ -99,9 +99,9 @@ public final class SearchIndex {
                 var groupScores: [Int32: Double] = [:]
                 for _ in group {
                     let found = occurrences[phraseIndex][segmentIndex]
-                    for (document, starts) in zip(found.documents, found.starts) where !excluded.contains(document) {
+                    for (document, frequency) in zip(found.documents, found.frequencies) where !excluded.contains(document) {
                         let score = bm25.score(
-                            frequency: starts.count, documentFrequency: documentFrequencies[phraseIndex],
+                            frequency: frequency, documentFrequency: documentFrequencies[phraseIndex],
                             length: try segment.wordCount(of: Int(document)))
                         groupScores[document, default: 0] += score
                     }
@@ -153,28 +153,29 @@ public final class SearchIndex {
         let document = Int(candidate.document)
         let text = try segment.text(of: document)
         let length = try segment.wordCount(of: document)
-        let analyzed: AnalyzedText
+        var found: [(phrase: QueryPhrase, starts: [UInt32], documentFrequency: Int)] = []
+        for (phraseIndex, phrase) in phrases.enumerated() {
+            let occurrences = occurrences[phraseIndex][candidate.segment]
+            if let index = binarySearch(occurrences.documents, candidate.document) {
+                found.append((phrase, try occurrences.starts(at: index), documentFrequencies[phraseIndex]))
+            }
+        }
+        let positions = Set(found.flatMap { part in part.starts.flatMap { [$0, $0 + part.phrase.span] } }).sorted()
+        let ranges: [UInt32: Range<Int>]
         do {
-            analyzed = try analyzer.tokenizer.analyze(text)
+            ranges = try analyzer.tokenizer.byteRanges(of: positions, in: text)
         } catch {
             throw .corrupt("\(segment.path): document \(document) is no longer valid UTF-8")
         }
         var matches = Set<Range<Int>>()
         var explanation: [PartScore] = []
-        for (phraseIndex, phrase) in phrases.enumerated() {
-            let found = occurrences[phraseIndex][candidate.segment]
-            guard let index = binarySearch(found.documents, candidate.document) else {
-                continue
-            }
-            let starts = found.starts[index]
+        for (phrase, starts, documentFrequency) in found {
             for start in starts {
-                guard let first = unit(at: start, in: analyzed.units),
-                      let last = unit(at: start + phrase.span, in: analyzed.units) else {
+                guard let first = ranges[start], let last = ranges[start + phrase.span] else {
                     throw .corrupt("\(segment.path): postings disagree with document \(document)'s text")
                 }
-                matches.insert(Int(first.start)..<Int(last.end))
+                matches.insert(first.lowerBound..<last.upperBound)
             }
-            let documentFrequency = documentFrequencies[phraseIndex]
             explanation.append(PartScore(
                 part: phrase.text, frequency: starts.count, documentFrequency: documentFrequency,
                 idf: bm25.idf(documentFrequency: documentFrequency),
@@ -184,20 +185,6 @@ public final class SearchIndex {
             id: try segment.id(of: document), title: try segment.title(of: document), score: candidate.score,
             matches: matches.sorted { ($0.lowerBound, $0.upperBound) < ($1.lowerBound, $1.upperBound) },
             text: text, length: length, explanation: explanation)
-    }
-
-    private func unit(at position: UInt32, in units: [Unit]) -> Unit? {
-        var low = 0
-        var high = units.count
-        while low < high {
-            let middle = (low + high) / 2
-            if units[middle].position < position {
-                low = middle + 1
-            } else {
-                high = middle
-            }
-        }
-        return low < units.count && units[low].position == position ? units[low] : nil
     }
 
     private func binarySearch(_ documents: [Int32], _ wanted: Int32) -> Int? {

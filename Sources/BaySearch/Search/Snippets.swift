@@ -26,7 +26,10 @@ public enum Snippets {
         }
     }
 
-    public static func windows(in text: [UInt8], around matches: [Range<Int>], context: Int = 20) -> [Window] {
+    /// The first `limit` windows around `matches`.
+    public static func windows(
+        in text: [UInt8], around matches: [Range<Int>], context: Int = 20, limit: Int = .max
+    ) -> [Window] {
         let sorted = matches.filter { $0.lowerBound >= 0 && $0.upperBound <= text.count }
             .sorted { $0.lowerBound < $1.lowerBound }
         var windows: [(range: Range<Int>, matches: [Range<Int>])] = []
@@ -40,7 +43,7 @@ public enum Snippets {
                 windows.append((from..<to, [match]))
             }
         }
-        return windows.map { window in
+        return windows.prefix(limit).map { window in
             Window(
                 pieces: pieces(of: text, in: window.range, highlighting: window.matches),
                 matchCount: window.matches.count,
@@ -48,7 +51,7 @@ public enum Snippets {
         }
     }
 
-    /// The window's characters grouped into plain and highlighted pieces. A whitespace run
+    /// The window's scalars grouped into plain and highlighted pieces. A whitespace run
     /// between two ideographs (a PDF line break inside a word) disappears; any other becomes
     /// one space.
     private static func pieces(
@@ -59,20 +62,20 @@ public enum Snippets {
         var offset = range.lowerBound
         var pendingSpace = false
         var previousIsIdeograph = false
-        for character in window {
+        for character in window.unicodeScalars {
             let start = offset
-            offset += character.utf8.count
-            if character.isWhitespace {
+            offset += UTF8.width(character)
+            if character.value < 0x80 ? (character == " " || (0x09...0x0D).contains(character.value)) : character.properties.isWhitespace {
                 pendingSpace = true
                 continue
             }
-            let isIdeograph = character.unicodeScalars.first.map { CharacterClass.isIdeographic($0.value) } ?? false
+            let isIdeograph = CharacterClass.isIdeographic(character.value)
             let highlighted = matches.contains { $0.contains(start) }
             var piece = ""
             if pendingSpace && !(previousIsIdeograph && isIdeograph) {
                 piece.append(" ")
             }
-            piece.append(character)
+            piece.unicodeScalars.append(character)
             pendingSpace = false
             previousIsIdeograph = isIdeograph
             if let last = pieces.last, last.highlighted == highlighted {
