@@ -8,7 +8,8 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure ICU segmentation alone, analysis, index build and query latency on SOURCEs.",
         discussion: """
-            Loads the documents into memory, then times (medians of --runs): ICU word breaking \
+            Loads the documents into memory, checks that the ASCII fast path counts every \
+            document's words as ICU does, then times (medians of --runs): ICU word breaking \
             alone on the folded text, the whole analysis chain, and a full index build, each on \
             --threads threads; then the latency of every query in --queries. Prints one JSON \
             object (--json) or a table.
@@ -49,7 +50,9 @@ struct BenchCommand: ParsableCommand {
 
     private func measure() throws {
         var loaded: [SourceDocument] = []
+        let readStarted = Date()
         try DocumentReader.read(sources, warn: { Terminal.printError("warning: \($0)") }) { loaded.append($0) }
+        let readSeconds = Date().timeIntervalSince(readStarted)
         let documents = loaded
         let bytes = documents.reduce(0) { $0 + $1.text.count }
         let megabytes = Double(bytes) / 1_000_000
@@ -57,9 +60,10 @@ struct BenchCommand: ParsableCommand {
 
         // The folded segmenter input, prepared once: ICU alone is the ceiling of the design.
         let prepared = try documents.map { try Analyzer().tokenizer.analyze($0.text, segmenterInput: true).segmenterInput }
+        let fastPathMismatches = try BenchCommand.fastPathMismatches(prepared)
         let icuSeconds = try median(runs) {
             try BenchCommand.parallel(prepared.count, threads: threads) { tools, index in
-                _ = try tools.segmenter.countWords(in: prepared[index])
+                _ = try tools.segmenter.countWords(in: prepared[index], asciiFastPath: false)
             }
         }
         let analysisSeconds = try median(runs) {
@@ -92,7 +96,9 @@ struct BenchCommand: ParsableCommand {
         }
         latencies.sort()
         let report: [(String, Double)] = [
+            ("fast_path_mismatches", Double(fastPathMismatches)),
             ("documents", Double(documents.count)), ("megabytes", megabytes), ("threads", Double(threads)),
+            ("read_mb_per_s", megabytes / readSeconds),
             ("icu_mb_per_s", megabytes / icuSeconds), ("analysis_mb_per_s", megabytes / analysisSeconds),
             ("build_mb_per_s", megabytes / buildSeconds), ("build_s", buildSeconds),
             ("build_vs_icu", (megabytes / buildSeconds) / (megabytes / icuSeconds)),
@@ -107,6 +113,16 @@ struct BenchCommand: ParsableCommand {
                 print(name.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%12.3f", value))
             }
         }
+    }
+
+    /// Documents whose word count differs between the ASCII fast path and ICU alone.
+    private static func fastPathMismatches(_ prepared: [[UInt16]]) throws -> Int {
+        let segmenter = try WordSegmenter()
+        var mismatches = 0
+        for text in prepared where try segmenter.countWords(in: text) != segmenter.countWords(in: text, asciiFastPath: false) {
+            mismatches += 1
+        }
+        return mismatches
     }
 
     private func median(_ runs: Int, _ body: () throws -> Double) rethrows -> Double {

@@ -21,8 +21,22 @@ public final class WordSegmenter {
         bay_wordbreaker_close(breaker)
     }
 
-    /// The number of words in `text`: a document's length for BM25.
-    public func countWords(in text: [UInt16]) throws(AnalysisError) -> Int {
+    /// The number of words in `text`: a document's length for BM25. Spans of plain ASCII
+    /// are counted without ICU (`ASCIIWordCounter`), with the same result.
+    public func countWords(in text: [UInt16], asciiFastPath: Bool = true) throws(AnalysisError) -> Int {
+        guard asciiFastPath else {
+            return try countWordsWithICU(text[...])
+        }
+        var count = 0
+        try ASCIIWordCounter.split(text, icu: { (stretch) throws(AnalysisError) in
+            count += try countWordsWithICU(stretch)
+        }, ascii: { span in
+            count += ASCIIWordCounter.count(span)
+        })
+        return count
+    }
+
+    private func countWordsWithICU(_ text: ArraySlice<UInt16>) throws(AnalysisError) -> Int {
         let count = text.withUnsafeBufferPointer { buffer in
             bay_wordbreaker_count_words(breaker, buffer.baseAddress, Int32(buffer.count))
         }

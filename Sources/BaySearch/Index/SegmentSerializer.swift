@@ -1,3 +1,5 @@
+import Foundation
+
 /// Lays a `SegmentWriter`'s contents out in the segment file format (`SegmentFormat`).
 ///
 ///     let bytes = SegmentSerializer.serialize(writer)
@@ -21,7 +23,7 @@ enum SegmentSerializer {
             appendInteger(UInt32(document.wordCount), to: &documents)
         }
 
-        let order = writer.terms.indices.sorted { writer.terms[$0].lexicographicallyPrecedes(writer.terms[$1]) }
+        let order = writer.terms.indices.sorted { bytewiseLess(writer.terms[$0], writer.terms[$1]) }
         var termStarts: [UInt8] = []
         var termBytes: [UInt8] = []
         var postingStarts: [UInt8] = []
@@ -30,7 +32,7 @@ enum SegmentSerializer {
             appendInteger(UInt32(termBytes.count), to: &termStarts)
             termBytes.append(contentsOf: writer.terms[term])
             appendInteger(UInt64(postings.count), to: &postingStarts)
-            postings.append(contentsOf: writer.postings[term].serialized())
+            writer.postings[term].serialize(into: &postings)
         }
         appendInteger(UInt32(termBytes.count), to: &termStarts)
         appendInteger(UInt64(postings.count), to: &postingStarts)
@@ -53,6 +55,20 @@ enum SegmentSerializer {
             file.append(contentsOf: section)
         }
         return file
+    }
+
+    /// `memcmp` order, the order the reader's binary search expects.
+    private static func bytewiseLess(_ left: [UInt8], _ right: [UInt8]) -> Bool {
+        let order = left.withUnsafeBytes { leftBytes in
+            right.withUnsafeBytes { rightBytes -> Int32 in
+                let common = min(leftBytes.count, rightBytes.count)
+                guard common > 0, let leftBase = leftBytes.baseAddress, let rightBase = rightBytes.baseAddress else {
+                    return 0
+                }
+                return memcmp(leftBase, rightBase, common)
+            }
+        }
+        return order != 0 ? order < 0 : left.count < right.count
     }
 
     @inline(__always)

@@ -22,42 +22,54 @@ struct _PostingsBuffer {
         documentFrequency += 1
     }
 
-    /// The on-disk layout (`SegmentFormat`): frequency, document deltas, frequencies,
-    /// position byte lengths, positions.
-    func serialized() -> [UInt8] {
-        var deltas: [UInt8] = []
-        var frequencies: [UInt8] = []
-        var lengths: [UInt8] = []
-        var positions: [UInt8] = []
-        var index = 0
-        func next() -> UInt64 {
-            var value: UInt64 = 0
-            var shift: UInt64 = 0
-            while true {
-                let byte = bytes[index]
-                index += 1
-                value |= UInt64(byte & 0x7F) << shift
-                if byte < 0x80 { return value }
-                shift += 7
+    /// Appends the on-disk layout (`SegmentFormat`) to `output`: frequency, document
+    /// deltas, frequencies, position byte lengths, positions. Each stream is one pass over
+    /// the interleaved bytes, so nothing is allocated per term.
+    func serialize(into output: inout [UInt8]) {
+        _VarInt.append(UInt64(documentFrequency), to: &output)
+        bytes.withUnsafeBufferPointer { buffer in
+            for stream in 0..<4 {
+                var index = 0
+                for _ in 0..<documentFrequency {
+                    let deltaStart = index
+                    _PostingsBuffer.skipVarInt(buffer, &index)
+                    let frequencyStart = index
+                    let frequency = _PostingsBuffer.readVarInt(buffer, &index)
+                    let positionsStart = index
+                    for _ in 0..<frequency {
+                        _PostingsBuffer.skipVarInt(buffer, &index)
+                    }
+                    switch stream {
+                    case 0: output.append(contentsOf: buffer[deltaStart..<frequencyStart])
+                    case 1: output.append(contentsOf: buffer[frequencyStart..<positionsStart])
+                    case 2: _VarInt.append(UInt64(index - positionsStart), to: &output)
+                    default: output.append(contentsOf: buffer[positionsStart..<index])
+                    }
+                }
             }
         }
-        for _ in 0..<documentFrequency {
-            _VarInt.append(next(), to: &deltas)
-            let frequency = next()
-            _VarInt.append(frequency, to: &frequencies)
-            let start = positions.count
-            for _ in 0..<frequency {
-                _VarInt.append(next(), to: &positions)
-            }
-            _VarInt.append(UInt64(positions.count - start), to: &lengths)
+    }
+
+    @inline(__always)
+    private static func skipVarInt(_ buffer: UnsafeBufferPointer<UInt8>, _ index: inout Int) {
+        while buffer[index] >= 0x80 {
+            index += 1
         }
-        var result: [UInt8] = []
-        result.reserveCapacity(8 + deltas.count + frequencies.count + lengths.count + positions.count)
-        _VarInt.append(UInt64(documentFrequency), to: &result)
-        result += deltas
-        result += frequencies
-        result += lengths
-        result += positions
-        return result
+        index += 1
+    }
+
+    @inline(__always)
+    private static func readVarInt(_ buffer: UnsafeBufferPointer<UInt8>, _ index: inout Int) -> UInt64 {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let byte = buffer[index]
+            index += 1
+            value |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 {
+                return value
+            }
+            shift += 7
+        }
     }
 }

@@ -1,0 +1,140 @@
+/// Counts ICU's words in spans of pure ASCII without calling ICU, and cuts folded text into
+/// the stretches that still need ICU.
+///
+/// For ASCII, ICU's word rules (UAX #29 as ICU 72 tailors them) are a small state machine:
+/// letters (and `@`, which ICU counts as a letter) and digits join into one word; `.` and `'`
+/// join two letters or two digits; `,` and `;` join two digits; everything else, `:`
+/// included, breaks. ICU also always breaks at a space unless
+/// a combining mark or format character follows it, so a text can be cut at the spaces
+/// around an ASCII span and the counts added up. `_` (which ICU joins by other rules) sends
+/// its span to ICU. The equivalence with ICU is tested on generated text and on the corpus.
+///
+///     ASCIIWordCounter.count(Array("pm2.5 don't 1,000".utf16)[...])  // 3
+enum ASCIIWordCounter {
+    /// The words in `span`, which must hold ASCII only and no `_`.
+    static func count(_ span: ArraySlice<UInt16>) -> Int {
+        var count = 0
+        var index = span.startIndex
+        while index < span.endIndex {
+            guard isLetterOrDigit(span[index]) else {
+                index += 1
+                continue
+            }
+            count += 1
+            index += 1
+            while index < span.endIndex {
+                if isLetterOrDigit(span[index]) {
+                    index += 1
+                } else if index + 1 < span.endIndex, joins(span[index - 1], span[index], span[index + 1]) {
+                    index += 2
+                } else {
+                    break
+                }
+            }
+        }
+        return count
+    }
+
+    /// Whether the span can be counted here: ASCII, and no `_`.
+    @inline(__always)
+    static func canCount(_ unit: UInt16) -> Bool {
+        unit < 0x80 && unit != 0x5F
+    }
+
+    @inline(__always)
+    private static func isLetter(_ unit: UInt16) -> Bool {
+        (0x61...0x7A).contains(unit) || (0x40...0x5A).contains(unit)
+    }
+
+    @inline(__always)
+    private static func isDigit(_ unit: UInt16) -> Bool {
+        (0x30...0x39).contains(unit)
+    }
+
+    @inline(__always)
+    private static func isLetterOrDigit(_ unit: UInt16) -> Bool {
+        isLetter(unit) || isDigit(unit)
+    }
+
+    /// UAX #29 rules WB6/WB7 (letter, mid, letter) and WB11/WB12 (digit, mid, digit).
+    private static func joins(_ before: UInt16, _ middle: UInt16, _ after: UInt16) -> Bool {
+        switch middle {
+        case 0x2E, 0x27:  // . MidNumLet, ' Single_Quote
+            return (isLetter(before) && isLetter(after)) || (isDigit(before) && isDigit(after))
+        case 0x2C, 0x3B:  // , ; MidNum
+            return isDigit(before) && isDigit(after)
+        default:
+            return false
+        }
+    }
+
+    /// The shortest ASCII stretch worth taking from ICU: each cut costs an ICU call, so
+    /// short ASCII islands in Chinese text (`2016 年`) stay with ICU.
+    static let minimumStretch = 48
+
+    /// Splits `text` at spaces into stretches for ICU and runs of ASCII spans counted here,
+    /// and calls `icu` and `ascii` with each, in order.
+    static func split(
+        _ text: [UInt16], icu: (ArraySlice<UInt16>) throws(AnalysisError) -> Void, ascii: (ArraySlice<UInt16>) -> Void
+    ) throws(AnalysisError) {
+        var icuStart = 0
+        var asciiStart: Int?
+        var asciiEnd = 0
+        func takeASCII() throws(AnalysisError) {
+            // ICU would attach a mark or format character after the space to the space, so
+            // the stretch before such a character stays with ICU.
+            if let start = asciiStart, asciiEnd - start >= minimumStretch, !startsWithAttachingCharacter(text, at: asciiEnd + 1) {
+                if icuStart < start {
+                    try icu(text[icuStart..<start])
+                }
+                ascii(text[start..<asciiEnd])
+                icuStart = asciiEnd
+            }
+            asciiStart = nil
+        }
+        var spanStart = 0
+        while spanStart < text.count {
+            var spanEnd = spanStart
+            var countable = true
+            while spanEnd < text.count && text[spanEnd] != 0x20 {
+                countable = countable && canCount(text[spanEnd])
+                spanEnd += 1
+            }
+            if countable {
+                if asciiStart == nil {
+                    asciiStart = spanStart
+                }
+                asciiEnd = spanEnd
+            } else {
+                try takeASCII()
+            }
+            spanStart = spanEnd + 1
+        }
+        try takeASCII()
+        if icuStart < text.count {
+            try icu(text[icuStart...])
+        }
+    }
+
+    private static func startsWithAttachingCharacter(_ text: [UInt16], at index: Int) -> Bool {
+        guard index < text.count, text[index] >= 0x80 else {
+            return false
+        }
+        let unit = text[index]
+        let scalar: Unicode.Scalar?
+        if UTF16.isLeadSurrogate(unit), index + 1 < text.count, UTF16.isTrailSurrogate(text[index + 1]) {
+            scalar = Unicode.Scalar(UTF16.decode(UTF16.EncodedScalar([unit, text[index + 1]])))
+        } else {
+            scalar = Unicode.Scalar(unit)
+        }
+        guard let scalar else {
+            return true
+        }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark, .format:
+            return true
+        default:
+            return scalar.value == 0x200D
+        }
+    }
+}
