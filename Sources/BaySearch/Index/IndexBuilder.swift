@@ -16,7 +16,7 @@ public struct IndexBuilder: Sendable {
     /// How many bytes of text and postings a worker holds before writing a segment.
     public var flushBytes: Int
 
-    public init(workerCount: Int = ProcessInfo.processInfo.activeProcessorCount, flushBytes: Int = 128 << 20) {
+    public init(workerCount: Int = ProcessInfo.processInfo.activeProcessorCount, flushBytes: Int = 32 << 20) {
         self.workerCount = max(1, workerCount)
         self.flushBytes = max(1, flushBytes)
     }
@@ -167,6 +167,7 @@ private final class _IndexWorker: @unchecked Sendable {
                 if writer.bufferedBytes >= flushBytes {
                     try flush(writer)
                     writer = SegmentWriter()
+                    _Memory.returnFreedPages()
                 }
             }
             if writer.documentCount > 0 {

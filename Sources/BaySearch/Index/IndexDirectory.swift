@@ -70,7 +70,7 @@ struct IndexDirectory {
         }
         let temporary = path + "/" + IndexDirectory.manifestName + ".tmp-\(generation)"
         unlink(temporary)
-        try _FileIO.writeSynced(bytes, to: temporary)
+        try _FileIO.writeSynced([bytes], to: temporary)
         guard rename(temporary, path + "/" + IndexDirectory.manifestName) == 0 else {
             let reason = _FileIO.lastError()
             unlink(temporary)

@@ -2,10 +2,12 @@ import Foundation
 
 /// Lays a `SegmentWriter`'s contents out in the segment file format (`SegmentFormat`).
 ///
-///     let bytes = SegmentSerializer.serialize(writer)
-///     try _FileIO.writeSynced(bytes, to: path)
+///     let parts = SegmentSerializer.serialize(writer)
+///     try _FileIO.writeSynced(parts, to: path)
 enum SegmentSerializer {
-    static func serialize(_ writer: SegmentWriter) -> [UInt8] {
+    /// The file as its header followed by its sections, written one after another so the
+    /// whole file never has to be copied into one buffer.
+    static func serialize(_ writer: SegmentWriter) -> [[UInt8]] {
         var strings: [UInt8] = []
         var documents: [UInt8] = []
         documents.reserveCapacity(writer.documentCount * SegmentFormat.documentRecordSize)
@@ -38,23 +40,19 @@ enum SegmentSerializer {
         appendInteger(UInt64(postings.count), to: &postingStarts)
 
         let sections = [documents, strings, writer.texts, termStarts, termBytes, postingStarts, postings]
-        var file = SegmentFormat.magic
-        appendInteger(SegmentFormat.version, to: &file)
-        appendInteger(UInt32(writer.documentCount), to: &file)
-        appendInteger(UInt64(writer.totalWords), to: &file)
-        appendInteger(UInt32(writer.terms.count), to: &file)
-        appendInteger(UInt32(0), to: &file)
+        var header = SegmentFormat.magic
+        appendInteger(SegmentFormat.version, to: &header)
+        appendInteger(UInt32(writer.documentCount), to: &header)
+        appendInteger(UInt64(writer.totalWords), to: &header)
+        appendInteger(UInt32(writer.terms.count), to: &header)
+        appendInteger(UInt32(0), to: &header)
         var offset = SegmentFormat.headerSize
         for section in sections {
-            appendInteger(UInt64(offset), to: &file)
+            appendInteger(UInt64(offset), to: &header)
             offset += section.count
         }
-        appendInteger(UInt64(offset), to: &file)
-        file.reserveCapacity(offset)
-        for section in sections {
-            file.append(contentsOf: section)
-        }
-        return file
+        appendInteger(UInt64(offset), to: &header)
+        return [header] + sections
     }
 
     /// `memcmp` order, the order the reader's binary search expects.

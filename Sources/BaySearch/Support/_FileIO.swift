@@ -6,23 +6,31 @@ import Darwin
 
 /// Durable file writes: data reaches the disk before an index points at it.
 enum _FileIO {
-    /// Writes `bytes` to a new file at `path` and syncs it. Fails if the file exists.
-    static func writeSynced(_ bytes: [UInt8], to path: String) throws(IndexError) {
+    /// Writes `parts`, one after another, to a new file at `path` and syncs it. Fails if the
+    /// file exists; removes what it wrote if it fails.
+    static func writeSynced(_ parts: [[UInt8]], to path: String) throws(IndexError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw .unwritable(path: path, reason: lastError())
         }
-        var written = 0
-        let failure: String? = bytes.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let result = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    return lastError()
+        var failure: String?
+        for part in parts where failure == nil {
+            failure = part.withUnsafeBytes { buffer in
+                var written = 0
+                while written < buffer.count {
+                    guard let base = buffer.baseAddress else { break }
+                    let result = write(descriptor, base + written, buffer.count - written)
+                    if result < 0 {
+                        if errno == EINTR { continue }
+                        return lastError()
+                    }
+                    written += result
                 }
-                written += result
+                return nil
             }
-            return fsync(descriptor) == 0 ? nil : lastError()
+        }
+        if failure == nil && fsync(descriptor) != 0 {
+            failure = lastError()
         }
         close(descriptor)
         if let failure {
