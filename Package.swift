@@ -17,7 +17,9 @@ let package = Package(
             name: "CICU",
             linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc")]
         ),
-        .target(name: "BaySearch", dependencies: ["CICU"]),
+        // zlib's raw DEFLATE for the document store.
+        .target(name: "CCompression", linkerSettings: [.linkedLibrary("z")]),
+        .target(name: "BaySearch", dependencies: ["CICU", "CCompression"]),
         .executableTarget(
             name: "baysearch",
             dependencies: [

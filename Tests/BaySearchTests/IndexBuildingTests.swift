@@ -16,6 +16,20 @@ import Testing
         #expect(Set(hits.map(\.title)) == ["港珠澳大橋", "標題"])
     }
 
+    @Test func storedTextsComeBackExactlyCompressedOrNot() throws {
+        let long = String(repeating: "粵港合作聯席會議第二十一次工作會議。\n", count: 200) + "港珠澳大橋"
+        let documents = [("long", long), ("short", "港珠澳大橋"), ("empty", "")]
+        let directory = try TemporaryDirectory()
+        let index = try Fixtures.index(documents, in: directory)
+        let hits = try index.search(try index.parse("港珠澳大桥"), limit: 10).hits
+        #expect(Set(hits.map(\.id)) == ["long", "short"])
+        for hit in hits {
+            let original = try #require(documents.first { $0.0 == hit.id }).1
+            #expect(hit.text == Array(original.utf8))
+        }
+        #expect(index.storageSize.documents < long.utf8.count / 2)
+    }
+
     @Test func singleFilesUseTheirNames() throws {
         let directory = try TemporaryDirectory()
         let file = try directory.write("one.txt", "粵港合作")
@@ -120,6 +134,9 @@ import Testing
         bytes[8] = 99  // format version
         try bytes.write(to: URL(fileURLWithPath: segment))
         #expect(throws: IndexError.newerFormat(path: segment, version: 99)) { try SearchIndex(path: indexPath) }
+        bytes[8] = 1
+        try bytes.write(to: URL(fileURLWithPath: segment))
+        #expect(throws: IndexError.olderFormat(path: segment, version: 1)) { try SearchIndex(path: indexPath) }
         try Data(bytes.prefix(40)).write(to: URL(fileURLWithPath: segment))
         #expect(throws: IndexError.self) { try SearchIndex(path: indexPath) }
         #expect(throws: IndexError.missing(path: directory.path + "/none")) { try SearchIndex(path: directory.path + "/none") }

@@ -40,6 +40,9 @@ struct IndexDirectory {
         guard manifest.format <= Int(SegmentFormat.version) else {
             throw .newerFormat(path: manifestPath, version: manifest.format)
         }
+        guard manifest.format == Int(SegmentFormat.version) else {
+            throw .olderFormat(path: manifestPath, version: manifest.format)
+        }
         guard manifest.segments.allSatisfy(IndexDirectory.isSegmentName) else {
             throw .corrupt("\(manifestPath) names a file that is not a segment")
         }

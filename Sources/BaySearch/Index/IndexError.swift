@@ -9,6 +9,8 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
     case corrupt(String)
     /// The index was written by a newer BaySearch.
     case newerFormat(path: String, version: Int)
+    /// The index was written by an older BaySearch, whose format this one no longer reads.
+    case olderFormat(path: String, version: Int)
     /// Another process is writing this index.
     case locked(path: String)
 
@@ -24,6 +26,8 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
             return "the index is damaged (\(detail)); rebuild it with `baysearch index`"
         case .newerFormat(let path, let version):
             return "\(path) uses index format \(version), newer than this baysearch reads (\(SegmentFormat.version)); upgrade baysearch or rebuild the index"
+        case .olderFormat(let path, let version):
+            return "\(path) uses index format \(version), older than this baysearch reads (\(SegmentFormat.version)); rebuild the index with `baysearch index`"
         case .locked(let path):
             return "another baysearch is writing the index at \(path) (lock file \(path)/\(IndexDirectory.lockFileName)); wait for it to finish"
         }

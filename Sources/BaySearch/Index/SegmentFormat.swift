@@ -1,14 +1,15 @@
-/// The layout of a segment file, version 1. All integers are little-endian.
+/// The layout of a segment file, version 2. All integers are little-endian.
 ///
 /// ```
 /// header   magic "BAYSEG\r\n", u32 version, u32 documentCount, u64 totalWords,
 ///          u32 termCount, u32 reserved, then the start offset (u64) of each section
 ///          in `Section` order and the end of the last one
-/// documents  documentCount records of 32 bytes: u32 idStart, u32 idLength, u32 titleStart,
-///            u32 titleLength (into strings), u64 textStart, u32 textLength (into texts),
-///            u32 wordCount (the document's length in ICU words)
+/// documents  documentCount records of 40 bytes: u32 idStart, u32 idLength, u32 titleStart,
+///            u32 titleLength (into strings), u64 textStart, u32 storedLength (into texts),
+///            u32 textLength (the original's), u32 wordCount (the document's length in ICU
+///            words), u32 flags (`deflated`: the stored text is raw DEFLATE)
 /// strings    ids and titles, UTF-8, back to back
-/// texts      each document's original UTF-8 text, back to back
+/// texts      each document's original UTF-8 text, compressed where that saves space
 /// termStarts (termCount + 1) u32 offsets into termBytes; terms sorted bytewise
 /// termBytes  each term's folded UTF-8
 /// postingStarts (termCount + 1) u64 offsets into postings
@@ -22,8 +23,10 @@
 /// adjacent ideographs, which make phrase matching cheap.
 enum SegmentFormat {
     static let magic: [UInt8] = Array("BAYSEG\r\n".utf8)
-    static let version: UInt32 = 1
-    static let documentRecordSize = 32
+    static let version: UInt32 = 2
+    static let documentRecordSize = 40
+    /// The document flag for a stored text compressed with raw DEFLATE.
+    static let deflated: UInt32 = 1
     static let fileExtension = "bay"
 
     enum Section: Int, CaseIterable {

@@ -27,6 +27,9 @@ final class SegmentReader: @unchecked Sendable {
         guard version <= SegmentFormat.version else {
             throw .newerFormat(path: path, version: Int(version))
         }
+        guard version == SegmentFormat.version else {
+            throw .olderFormat(path: path, version: Int(version))
+        }
         documentCount = Int(try file.load(UInt32.self, at: 12))
         totalWords = Int(try file.load(UInt64.self, at: 16))
         termCount = Int(try file.load(UInt32.self, at: 24))
@@ -67,15 +70,24 @@ final class SegmentReader: @unchecked Sendable {
     }
 
     func wordCount(of document: Int) throws(IndexError) -> Int {
-        Int(try file.load(UInt32.self, at: record(document) + 28))
+        Int(try file.load(UInt32.self, at: record(document) + 32))
     }
 
     /// The document's original UTF-8 text.
     func text(of document: Int) throws(IndexError) -> [UInt8] {
         let record = record(document)
         let start = Int(try file.load(UInt64.self, at: record + 16))
-        let length = Int(try file.load(UInt32.self, at: record + 24))
-        return try slice(of: .texts, start: start, length: length)
+        let storedLength = Int(try file.load(UInt32.self, at: record + 24))
+        let length = Int(try file.load(UInt32.self, at: record + 28))
+        let flags = try file.load(UInt32.self, at: record + 36)
+        let stored = try slice(of: .texts, start: start, length: storedLength)
+        guard flags & SegmentFormat.deflated != 0 else {
+            return Array(stored)
+        }
+        guard let text = _Deflate.decompress(stored, length: length) else {
+            throw .corrupt("\(path): the stored text of document \(document) does not decompress")
+        }
+        return text
     }
 
     private func record(_ document: Int) -> Int {
@@ -89,12 +101,13 @@ final class SegmentReader: @unchecked Sendable {
         return String(decoding: try slice(of: .strings, start: start, length: length), as: UTF8.self)
     }
 
-    private func slice(of section: SegmentFormat.Section, start: Int, length: Int) throws(IndexError) -> [UInt8] {
+    /// Bytes `start..<start + length` of `section`, still in the mapped file.
+    private func slice(of section: SegmentFormat.Section, start: Int, length: Int) throws(IndexError) -> UnsafeRawBufferPointer {
         guard start >= 0, length >= 0, start + length <= size(of: section) else {
             throw .corrupt("\(path): a document points outside its section")
         }
         let base = self.start(of: section) + start
-        return Array(file.bytes[base..<base + length])
+        return UnsafeRawBufferPointer(rebasing: file.bytes[base..<base + length])
     }
 
     // MARK: Terms

@@ -21,8 +21,10 @@ enum SegmentSerializer {
             appendInteger(UInt32(titleStart), to: &documents)
             appendInteger(UInt32(strings.count - titleStart), to: &documents)
             appendInteger(UInt64(document.textStart), to: &documents)
+            appendInteger(UInt32(document.storedLength), to: &documents)
             appendInteger(UInt32(document.textLength), to: &documents)
             appendInteger(UInt32(document.wordCount), to: &documents)
+            appendInteger(UInt32(document.compressed ? SegmentFormat.deflated : 0), to: &documents)
         }
 
         let order = writer.terms.indices.sorted { bytewiseLess(writer.terms[$0], writer.terms[$1]) }

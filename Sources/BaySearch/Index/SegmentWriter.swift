@@ -16,7 +16,10 @@ struct SegmentWriter {
         var id: String
         var title: String
         var textStart: Int
+        /// Bytes in `texts`: the compressed size when `compressed`.
+        var storedLength: Int
         var textLength: Int
+        var compressed: Bool
         var wordCount: Int
     }
 
@@ -44,9 +47,12 @@ struct SegmentWriter {
 
     mutating func add(id: String, title: String, text: [UInt8], analyzed: Analyzer.Document) {
         let document = documents.count
+        let compressed = _Deflate.compress(text)
+        let stored = compressed ?? text
         documents.append(StoredDocument(
-            id: id, title: title, textStart: texts.count, textLength: text.count, wordCount: analyzed.wordCount))
-        texts.append(contentsOf: text)
+            id: id, title: title, textStart: texts.count, storedLength: stored.count, textLength: text.count,
+            compressed: compressed != nil, wordCount: analyzed.wordCount))
+        texts.append(contentsOf: stored)
         totalWords += analyzed.wordCount
         invert(analyzed.text, document: document)
     }
