@@ -89,34 +89,31 @@ public final class SearchIndex {
 
         var candidates: [_Candidate] = []
         for (segmentIndex, segment) in segments.enumerated() {
-            var excluded = Set<Int32>()
+            var excluded: [Int32] = []
             for phrase in query.exclusions {
-                excluded.formUnion(try PhraseMatcher.find(phrase, in: segment).documents)
+                excluded = _SortedDocuments.union(excluded, try PhraseMatcher.find(phrase, in: segment).documents)
             }
-            var scores: [Int32: Double] = [:]
+            var matching: [(document: Int32, score: Double)]?
             var phraseIndex = 0
-            for (groupIndex, group) in query.groups.enumerated() {
-                var groupScores: [Int32: Double] = [:]
+            for group in query.groups {
+                var groupScores: [(document: Int32, score: Double)] = []
                 for _ in group {
                     let found = occurrences[phraseIndex][segmentIndex]
-                    for (document, frequency) in zip(found.documents, found.frequencies) where !excluded.contains(document) {
-                        let score = bm25.score(
+                    var scores: [(document: Int32, score: Double)] = []
+                    scores.reserveCapacity(found.documents.count)
+                    for (document, frequency) in zip(found.documents, found.frequencies) {
+                        scores.append((document, bm25.score(
                             frequency: frequency, documentFrequency: documentFrequencies[phraseIndex],
-                            length: try segment.wordCount(of: Int(document)))
-                        groupScores[document, default: 0] += score
+                            length: try segment.wordCount(of: Int(document)))))
                     }
+                    groupScores = _SortedDocuments.union(groupScores, scores)
                     phraseIndex += 1
                 }
-                if groupIndex == 0 {
-                    scores = groupScores
-                } else {
-                    scores = scores.filter { groupScores[$0.key] != nil }
-                    for (document, score) in scores {
-                        scores[document] = score + (groupScores[document] ?? 0)
-                    }
-                }
+                matching = matching.map { _SortedDocuments.intersection($0, groupScores) } ?? groupScores
             }
-            candidates.append(contentsOf: scores.map { _Candidate(segment: segmentIndex, document: $0.key, score: $0.value) })
+            for (document, score) in _SortedDocuments.subtracting(matching ?? [], excluded) {
+                candidates.append(_Candidate(segment: segmentIndex, document: document, score: score))
+            }
         }
 
         let best = try rank(candidates, limit: limit)

@@ -1,0 +1,69 @@
+/// Set operations on document lists sorted by document number, by linear merges: how a
+/// query's parts combine without hashing every matching document.
+enum _SortedDocuments {
+    typealias Scored = (document: Int32, score: Double)
+
+    /// Documents in either list; a document in both gets the sum of its scores.
+    static func union(_ left: [Scored], _ right: [Scored]) -> [Scored] {
+        guard !left.isEmpty else { return right }
+        guard !right.isEmpty else { return left }
+        var result: [Scored] = []
+        result.reserveCapacity(left.count + right.count)
+        var i = 0
+        var j = 0
+        while i < left.count || j < right.count {
+            if j == right.count || (i < left.count && left[i].document < right[j].document) {
+                result.append(left[i])
+                i += 1
+            } else if i == left.count || right[j].document < left[i].document {
+                result.append(right[j])
+                j += 1
+            } else {
+                result.append((left[i].document, left[i].score + right[j].score))
+                i += 1
+                j += 1
+            }
+        }
+        return result
+    }
+
+    /// Documents in both lists, with the sum of their scores.
+    static func intersection(_ left: [Scored], _ right: [Scored]) -> [Scored] {
+        var result: [Scored] = []
+        var i = 0
+        var j = 0
+        while i < left.count && j < right.count {
+            if left[i].document < right[j].document {
+                i += 1
+            } else if right[j].document < left[i].document {
+                j += 1
+            } else {
+                result.append((left[i].document, left[i].score + right[j].score))
+                i += 1
+                j += 1
+            }
+        }
+        return result
+    }
+
+    /// The documents of `scored` that are not in `excluded`.
+    static func subtracting(_ scored: [Scored], _ excluded: [Int32]) -> [Scored] {
+        guard !excluded.isEmpty else { return scored }
+        var result: [Scored] = []
+        var j = 0
+        for entry in scored {
+            while j < excluded.count && excluded[j] < entry.document {
+                j += 1
+            }
+            if j == excluded.count || excluded[j] != entry.document {
+                result.append(entry)
+            }
+        }
+        return result
+    }
+
+    /// The union of two ascending document lists.
+    static func union(_ left: [Int32], _ right: [Int32]) -> [Int32] {
+        union(left.map { ($0, 0) }, right.map { ($0, 0) }).map(\.document)
+    }
+}
