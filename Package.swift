@@ -17,8 +17,8 @@ let package = Package(
             name: "CICU",
             linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc")]
         ),
-        // zlib's raw DEFLATE for the document store.
-        .target(name: "CCompression", linkerSettings: [.linkedLibrary("z")]),
+        // Zstandard for the document store.
+        .target(name: "CCompression", linkerSettings: [.linkedLibrary("zstd")]),
         .target(name: "BaySearch", dependencies: ["CICU", "CCompression"]),
         .executableTarget(
             name: "baysearch",

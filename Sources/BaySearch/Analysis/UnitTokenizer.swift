@@ -148,68 +148,97 @@ extension UnitTokenizer {
     ///
     ///     try tokenizer.byteRanges(of: [1], in: Array("大橋".utf8))  // [1: 3..<6]
     public func byteRanges(of positions: [UInt32], in bytes: [UInt8]) throws(AnalysisError) -> [UInt32: Range<Int>] {
-        var ranges: [UInt32: Range<Int>] = [:]
-        guard !positions.isEmpty else {
-            return ranges
-        }
-        var wanted = 0
-        var position: UInt32 = 0
-        var hasUnits = false
-        var boundaryPending = false
-        var run: Range<Int>?
-        func complete(_ range: Range<Int>) {
-            if wanted < positions.count, positions[wanted] == position {
-                ranges[position] = range
-                wanted += 1
-            }
-            position += 1
-        }
-        func closeRun() {
-            if let open = run {
-                complete(open)
-                run = nil
-            }
-        }
-        func stepOverBoundary() {
-            if boundaryPending && hasUnits {
-                position += 1
-            }
-            boundaryPending = false
-            hasUnits = true
-        }
+        var scanner = _PositionScanner(wanted: positions)
         try bytes.withUnsafeBufferPointer { (buffer) throws(AnalysisError) in
             var index = 0
-            while index < buffer.count && wanted < positions.count {
-                guard let (codePoint, length) = UTF8Encoding.decode(buffer, at: index) else {
+            while index < buffer.count && !scanner.isDone {
+                let codePoint: UInt32
+                let length: Int
+                if buffer[index] < 0x80 {
+                    (codePoint, length) = (UInt32(buffer[index]), 1)
+                } else if let decoded = UTF8Encoding.decode(buffer, at: index) {
+                    (codePoint, length) = decoded
+                } else {
                     throw .invalidUTF8(offset: index)
                 }
-                let range = index..<index + length
+                let start = index
                 folder.fold(codePoint) { _, characterClass in
-                    switch characterClass {
-                    case .whitespace:
-                        closeRun()
-                    case .ideograph:
-                        closeRun()
-                        stepOverBoundary()
-                        complete(range)
-                    case .alphanumeric:
-                        if let open = run {
-                            run = open.lowerBound..<range.upperBound
-                        } else {
-                            stepOverBoundary()
-                            run = range
-                        }
-                    case .boundary:
-                        closeRun()
-                        boundaryPending = true
-                    case .ignorable:
-                        break
-                    }
+                    scanner.take(characterClass, start: start, end: start + length)
                 }
                 index += length
             }
         }
-        closeRun()
-        return ranges
+        scanner.closeRun()
+        return scanner.ranges
+    }
+}
+
+/// `byteRanges`' memory between two characters: the same position rules as
+/// `_TokenizerState`, keeping only the ranges of the wanted positions.
+private struct _PositionScanner {
+    let wanted: [UInt32]
+    var next = 0
+    var ranges: [UInt32: Range<Int>] = [:]
+    var position: UInt32 = 0
+    var hasUnits = false
+    var boundaryPending = false
+    var runStart = -1
+    var runEnd = 0
+
+    init(wanted: [UInt32]) {
+        self.wanted = wanted
+    }
+
+    var isDone: Bool { next >= wanted.count }
+
+    @inline(__always)
+    mutating func take(_ characterClass: CharacterClass, start: Int, end: Int) {
+        switch characterClass {
+        case .whitespace:
+            closeRun()
+        case .ideograph:
+            closeRun()
+            stepOverBoundary()
+            complete(start..<end)
+        case .alphanumeric:
+            if runStart >= 0 {
+                runEnd = end
+            } else {
+                stepOverBoundary()
+                runStart = start
+                runEnd = end
+            }
+        case .boundary:
+            closeRun()
+            boundaryPending = true
+        case .ignorable:
+            break
+        }
+    }
+
+    @inline(__always)
+    mutating func closeRun() {
+        if runStart >= 0 {
+            complete(runStart..<runEnd)
+            runStart = -1
+        }
+    }
+
+    @inline(__always)
+    private mutating func stepOverBoundary() {
+        if boundaryPending && hasUnits {
+            position += 1
+        }
+        boundaryPending = false
+        hasUnits = true
+    }
+
+    @inline(__always)
+    private mutating func complete(_ range: Range<Int>) {
+        if next < wanted.count && wanted[next] == position {
+            ranges[position] = range
+            next += 1
+        }
+        position += 1
     }
 }

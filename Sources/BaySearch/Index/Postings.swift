@@ -61,9 +61,16 @@ struct Postings {
 
     /// The ascending positions of the term in `documents[index]`.
     func positions(at index: Int) throws(IndexError) -> [UInt32] {
-        var reader = segment.reader(from: positionStarts[index], to: positionStarts[index + 1])
         var positions: [UInt32] = []
-        positions.reserveCapacity(frequencies[index])
+        try self.positions(at: index, into: &positions)
+        return positions
+    }
+
+    /// Replaces the contents of `positions` with the term's positions in `documents[index]`,
+    /// reusing its storage: phrase matching calls this for every candidate document.
+    func positions(at index: Int, into positions: inout [UInt32]) throws(IndexError) {
+        var reader = segment.reader(from: positionStarts[index], to: positionStarts[index + 1])
+        positions.removeAll(keepingCapacity: true)
         var position: UInt64 = 0
         for _ in 0..<frequencies[index] {
             position += try reader.readVarInt()
@@ -72,6 +79,5 @@ struct Postings {
             }
             positions.append(UInt32(position))
         }
-        return positions
     }
 }

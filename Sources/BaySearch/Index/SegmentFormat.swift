@@ -7,7 +7,7 @@
 /// documents  documentCount records of 40 bytes: u32 idStart, u32 idLength, u32 titleStart,
 ///            u32 titleLength (into strings), u64 textStart, u32 storedLength (into texts),
 ///            u32 textLength (the original's), u32 wordCount (the document's length in ICU
-///            words), u32 flags (`deflated`: the stored text is raw DEFLATE)
+///            words), u32 flags (`zstdCompressed`: the stored text is a zstd frame)
 /// strings    ids and titles, UTF-8, back to back
 /// texts      each document's original UTF-8 text, compressed where that saves space
 /// termStarts (termCount + 1) u32 offsets into termBytes; terms sorted bytewise
@@ -25,8 +25,8 @@ enum SegmentFormat {
     static let magic: [UInt8] = Array("BAYSEG\r\n".utf8)
     static let version: UInt32 = 2
     static let documentRecordSize = 40
-    /// The document flag for a stored text compressed with raw DEFLATE.
-    static let deflated: UInt32 = 1
+    /// The document flag for a stored text compressed with Zstandard.
+    static let zstdCompressed: UInt32 = 1
     static let fileExtension = "bay"
 
     enum Section: Int, CaseIterable {

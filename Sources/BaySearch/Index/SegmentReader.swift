@@ -81,10 +81,10 @@ final class SegmentReader: @unchecked Sendable {
         let length = Int(try file.load(UInt32.self, at: record + 28))
         let flags = try file.load(UInt32.self, at: record + 36)
         let stored = try slice(of: .texts, start: start, length: storedLength)
-        guard flags & SegmentFormat.deflated != 0 else {
+        guard flags & SegmentFormat.zstdCompressed != 0 else {
             return Array(stored)
         }
-        guard let text = _Deflate.decompress(stored, length: length) else {
+        guard let text = _Zstd.decompress(stored, length: length) else {
             throw .corrupt("\(path): the stored text of document \(document) does not decompress")
         }
         return text

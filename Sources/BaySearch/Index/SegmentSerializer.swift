@@ -24,7 +24,7 @@ enum SegmentSerializer {
             appendInteger(UInt32(document.storedLength), to: &documents)
             appendInteger(UInt32(document.textLength), to: &documents)
             appendInteger(UInt32(document.wordCount), to: &documents)
-            appendInteger(UInt32(document.compressed ? SegmentFormat.deflated : 0), to: &documents)
+            appendInteger(UInt32(document.compressed ? SegmentFormat.zstdCompressed : 0), to: &documents)
         }
 
         let order = writer.terms.indices.sorted { bytewiseLess(writer.terms[$0], writer.terms[$1]) }

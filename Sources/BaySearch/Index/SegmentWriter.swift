@@ -47,7 +47,7 @@ struct SegmentWriter {
 
     mutating func add(id: String, title: String, text: [UInt8], analyzed: Analyzer.Document) {
         let document = documents.count
-        let compressed = _Deflate.compress(text)
+        let compressed = _Zstd.compress(text)
         let stored = compressed ?? text
         documents.append(StoredDocument(
             id: id, title: title, textStart: texts.count, storedLength: stored.count, textLength: text.count,

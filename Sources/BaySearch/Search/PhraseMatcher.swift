@@ -59,6 +59,8 @@ enum PhraseMatcher {
         }
         var result = Occurrences()
         var cursors = [Int](repeating: 0, count: lists.count)
+        var starts: [UInt32] = []
+        var positions: [UInt32] = []
         documents: for (index, document) in rarest.documents.enumerated() {
             for listIndex in 1..<lists.count {
                 let documents = lists[listIndex].postings.documents
@@ -71,12 +73,15 @@ enum PhraseMatcher {
                     continue documents
                 }
             }
-            // Every term is in the document: only now decode positions.
-            var starts = try rarest.positions(at: index).compactMap { $0 >= rarestOffset ? $0 - rarestOffset : nil }
+            // Every term is in the document: only now decode positions, into reused buffers.
+            try rarest.positions(at: index, into: &starts)
+            starts.removeAll { $0 < rarestOffset }
+            for position in starts.indices {
+                starts[position] -= rarestOffset
+            }
             for listIndex in 1..<lists.count where !starts.isEmpty {
-                let positions = try lists[listIndex].postings.positions(at: cursors[listIndex])
-                let offset = lists[listIndex].offset
-                starts.removeAll { !contains(positions, $0 + offset) }
+                try lists[listIndex].postings.positions(at: cursors[listIndex], into: &positions)
+                keep(&starts, where: positions, offset: lists[listIndex].offset)
             }
             if !starts.isEmpty {
                 result.append(document, starts: starts)
@@ -109,17 +114,21 @@ enum PhraseMatcher {
         return terms
     }
 
-    private static func contains(_ positions: [UInt32], _ wanted: UInt32) -> Bool {
-        var low = positions.startIndex
-        var high = positions.endIndex
-        while low < high {
-            let middle = (low + high) / 2
-            if positions[middle] < wanted {
-                low = middle + 1
-            } else {
-                high = middle
+    /// Keeps the starts `s` for which `s + offset` is in `positions` (both ascending): a
+    /// linear merge.
+    private static func keep(_ starts: inout [UInt32], where positions: [UInt32], offset: UInt32) {
+        var kept = 0
+        var cursor = 0
+        for start in starts {
+            let wanted = start + offset
+            while cursor < positions.count && positions[cursor] < wanted {
+                cursor += 1
+            }
+            if cursor < positions.count && positions[cursor] == wanted {
+                starts[kept] = start
+                kept += 1
             }
         }
-        return low < positions.endIndex && positions[low] == wanted
+        starts.removeLast(starts.count - kept)
     }
 }

@@ -1,7 +1,7 @@
 #ifndef BAYSEARCH_CCOMPRESSION_H
 #define BAYSEARCH_CCOMPRESSION_H
 
-// zlib's raw DEFLATE, for the document store. The header uses stdint types only.
+// Zstandard, for the document store. The header uses stdint types only.
 
 #include <stdint.h>
 
@@ -9,16 +9,16 @@
 extern "C" {
 #endif
 
-/// The most bytes `bay_deflate` can write for `length` input bytes.
-int64_t bay_deflate_bound(int64_t length);
+/// The most bytes `bay_compress` can write for `length` input bytes.
+int64_t bay_compress_bound(int64_t length);
 
-/// Compresses `input` into `output` at zlib `level` (1 fastest … 9 smallest). Returns the
-/// compressed size, or -1 when `output` is too small or zlib fails.
-int64_t bay_deflate(const uint8_t *input, int64_t length, uint8_t *output, int64_t capacity, int32_t level);
+/// Compresses `input` into `output` at zstd `level`. Returns the compressed size, or -1
+/// when `output` is too small or zstd fails.
+int64_t bay_compress(const uint8_t *input, int64_t length, uint8_t *output, int64_t capacity, int32_t level);
 
 /// Decompresses `input` into `output`, which must be exactly the original size. Returns the
 /// number of bytes written, or -1 when the input is damaged or does not fill `output`.
-int64_t bay_inflate(const uint8_t *input, int64_t length, uint8_t *output, int64_t capacity);
+int64_t bay_decompress(const uint8_t *input, int64_t length, uint8_t *output, int64_t capacity);
 
 #ifdef __cplusplus
 }
