@@ -18,21 +18,17 @@ public struct UnitTokenizer {
     }
 
     /// Analyses `bytes` into a new `AnalyzedText`.
-    public func analyze(
-        _ bytes: [UInt8], segmenterInput: Bool = false, lastPosition: UInt32 = .max
-    ) throws(AnalysisError) -> AnalyzedText {
+    public func analyze(_ bytes: [UInt8], segmenterInput: Bool = false) throws(AnalysisError) -> AnalyzedText {
         var text = AnalyzedText()
         try bytes.withUnsafeBufferPointer { (buffer) throws(AnalysisError) in
-            try analyze(buffer, into: &text, segmenterInput: segmenterInput, lastPosition: lastPosition)
+            try analyze(buffer, into: &text, segmenterInput: segmenterInput)
         }
         return text
     }
 
-    /// Analyses `bytes` into `text`, reusing its storage. With `lastPosition`, stops once
-    /// every unit up to that position is complete: finding where a match lies needs no more.
+    /// Analyses `bytes` into `text`, reusing its storage.
     public func analyze(
-        _ bytes: UnsafeBufferPointer<UInt8>, into text: inout AnalyzedText, segmenterInput: Bool,
-        lastPosition: UInt32 = .max
+        _ bytes: UnsafeBufferPointer<UInt8>, into text: inout AnalyzedText, segmenterInput: Bool
     ) throws(AnalysisError) {
         guard bytes.count < Int(UInt32.max) else {
             throw .tooLarge(bytes: bytes.count)
@@ -40,7 +36,7 @@ public struct UnitTokenizer {
         text.removeAll()
         var state = _TokenizerState(segmenterInput: segmenterInput)
         var index = 0
-        while index < bytes.count && state.position <= lastPosition {
+        while index < bytes.count {
             guard let (codePoint, length) = UTF8Encoding.decode(bytes, at: index) else {
                 throw .invalidUTF8(offset: index)
             }

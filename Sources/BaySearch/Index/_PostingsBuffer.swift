@@ -27,17 +27,17 @@ struct _PostingsBuffer {
     /// the interleaved bytes, so nothing is allocated per term.
     func serialize(into output: inout [UInt8]) {
         _VarInt.append(UInt64(documentFrequency), to: &output)
-        bytes.withUnsafeBufferPointer { buffer in
+        bytes.withUnsafeBytes { buffer in
             for stream in 0..<4 {
                 var index = 0
                 for _ in 0..<documentFrequency {
                     let deltaStart = index
-                    _PostingsBuffer.skipVarInt(buffer, &index)
+                    _ = next(buffer, &index)
                     let frequencyStart = index
-                    let frequency = _PostingsBuffer.readVarInt(buffer, &index)
+                    let frequency = next(buffer, &index)
                     let positionsStart = index
                     for _ in 0..<frequency {
-                        _PostingsBuffer.skipVarInt(buffer, &index)
+                        _ = next(buffer, &index)
                     }
                     switch stream {
                     case 0: output.append(contentsOf: buffer[deltaStart..<frequencyStart])
@@ -50,26 +50,12 @@ struct _PostingsBuffer {
         }
     }
 
+    /// The next integer of this buffer's own bytes, which `add` wrote whole.
     @inline(__always)
-    private static func skipVarInt(_ buffer: UnsafeBufferPointer<UInt8>, _ index: inout Int) {
-        while buffer[index] >= 0x80 {
-            index += 1
+    private func next(_ buffer: UnsafeRawBufferPointer, _ index: inout Int) -> UInt64 {
+        guard let value = _VarInt.read(buffer, at: &index, end: buffer.count) else {
+            preconditionFailure("_PostingsBuffer holds a truncated integer")
         }
-        index += 1
-    }
-
-    @inline(__always)
-    private static func readVarInt(_ buffer: UnsafeBufferPointer<UInt8>, _ index: inout Int) -> UInt64 {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            let byte = buffer[index]
-            index += 1
-            value |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 {
-                return value
-            }
-            shift += 7
-        }
+        return value
     }
 }

@@ -10,6 +10,24 @@ enum _VarInt {
         }
         bytes.append(UInt8(value))
     }
+
+    /// Reads the integer at `offset`, moving `offset` past it; nil when it runs past `end`
+    /// or over 64 bits.
+    @inline(__always)
+    static func read(_ bytes: UnsafeRawBufferPointer, at offset: inout Int, end: Int) -> UInt64? {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < end, shift < 64 {
+            let byte = bytes[offset]
+            offset += 1
+            result |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 {
+                return result
+            }
+            shift += 7
+        }
+        return nil
+    }
 }
 
 /// A bounds-checked reader over a byte range of a mapped file: a damaged file makes it
@@ -29,19 +47,9 @@ struct _ByteReader {
 
     @inline(__always)
     mutating func readVarInt() throws(IndexError) -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            guard offset < end, shift < 64 else {
-                throw .corrupt("a variable-length integer runs past its section")
-            }
-            let byte = bytes[offset]
-            offset += 1
-            result |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 {
-                return result
-            }
-            shift += 7
+        guard let value = _VarInt.read(bytes, at: &offset, end: end) else {
+            throw .corrupt("a variable-length integer runs past its section")
         }
+        return value
     }
 }
