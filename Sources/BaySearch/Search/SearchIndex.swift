@@ -88,32 +88,10 @@ public final class SearchIndex {
         let documentFrequencies = occurrences.map { perSegment in perSegment.reduce(0) { $0 + $1.documents.count } }
 
         var candidates: [_Candidate] = []
-        for (segmentIndex, segment) in segments.enumerated() {
-            var excluded: [Int32] = []
-            for phrase in query.exclusions {
-                excluded = _SortedDocuments.union(excluded, try PhraseMatcher.find(phrase, in: segment).documents)
-            }
-            var matching: [(document: Int32, score: Double)]?
-            var phraseIndex = 0
-            for group in query.groups {
-                var groupScores: [(document: Int32, score: Double)] = []
-                for _ in group {
-                    let found = occurrences[phraseIndex][segmentIndex]
-                    var scores: [(document: Int32, score: Double)] = []
-                    scores.reserveCapacity(found.documents.count)
-                    for (document, frequency) in zip(found.documents, found.frequencies) {
-                        scores.append((document, bm25.score(
-                            frequency: frequency, documentFrequency: documentFrequencies[phraseIndex],
-                            length: try segment.wordCount(of: Int(document)))))
-                    }
-                    groupScores = _SortedDocuments.union(groupScores, scores)
-                    phraseIndex += 1
-                }
-                matching = matching.map { _SortedDocuments.intersection($0, groupScores) } ?? groupScores
-            }
-            for (document, score) in _SortedDocuments.subtracting(matching ?? [], excluded) {
-                candidates.append(_Candidate(segment: segmentIndex, document: document, score: score))
-            }
+        for segmentIndex in segments.indices {
+            let scored = try matchingDocuments(
+                of: query, inSegment: segmentIndex, occurrences: occurrences, documentFrequencies: documentFrequencies)
+            candidates += scored.map { _Candidate(segment: segmentIndex, document: $0.document, score: $0.score) }
         }
 
         let best = try rank(candidates, limit: limit)
@@ -121,6 +99,39 @@ public final class SearchIndex {
             try hit(for: candidate, phrases: phrases, occurrences: occurrences, documentFrequencies: documentFrequencies)
         }
         return SearchResults(total: candidates.count, hits: hits, documentCount: bm25.documentCount, averageLength: bm25.averageLength)
+    }
+
+    /// The documents of one segment that match every group of `query` and no exclusion, with
+    /// their BM25 scores: each phrase's documents scored, alternatives united, groups
+    /// intersected, exclusions subtracted, all by merging sorted lists.
+    private func matchingDocuments(
+        of query: Query, inSegment segmentIndex: Int,
+        occurrences: [[PhraseMatcher.Occurrences]], documentFrequencies: [Int]
+    ) throws(IndexError) -> [_SortedDocuments.Scored] {
+        let segment = segments[segmentIndex]
+        var matching: [_SortedDocuments.Scored]?
+        var phraseIndex = 0
+        for group in query.groups {
+            var groupScores: [_SortedDocuments.Scored] = []
+            for _ in group {
+                let found = occurrences[phraseIndex][segmentIndex]
+                var scores: [_SortedDocuments.Scored] = []
+                scores.reserveCapacity(found.documents.count)
+                for (document, frequency) in zip(found.documents, found.frequencies) {
+                    scores.append((document, bm25.score(
+                        frequency: frequency, documentFrequency: documentFrequencies[phraseIndex],
+                        length: try segment.wordCount(of: Int(document)))))
+                }
+                groupScores = _SortedDocuments.union(groupScores, scores)
+                phraseIndex += 1
+            }
+            matching = matching.map { _SortedDocuments.intersection($0, groupScores) } ?? groupScores
+        }
+        var excluded: [Int32] = []
+        for phrase in query.exclusions {
+            excluded = _SortedDocuments.union(excluded, try PhraseMatcher.find(phrase, in: segment).documents)
+        }
+        return _SortedDocuments.subtracting(matching ?? [], excluded)
     }
 
     /// The best `limit` candidates by score, ties broken by id. Ids are read only for the
