@@ -137,17 +137,46 @@ private struct _TokenizerState {
 }
 
 extension UnitTokenizer {
-    /// The UTF-8 byte ranges of the units at `positions` (ascending, no repeats), found by
-    /// walking the text as `analyze` does but keeping only those units: how a hit's match
+    /// A place to resume walking a text: the unit at `position` starts at byte `offset`
+    /// (the first unit of its character), with no punctuation pending before it.
+    public struct Checkpoint: Sendable, Equatable {
+        public var position: UInt32
+        public var offset: Int
+
+        public init(position: UInt32, offset: Int) {
+            self.position = position
+            self.offset = offset
+        }
+    }
+
+    /// The UTF-8 byte ranges of the units at `positions` (ascending, no repeats), in the
+    /// same order, found by walking the text as `analyze` does but keeping only those units,
+    /// and jumping ahead to the last checkpoint before each wanted position: how a hit's match
     /// offsets are recovered from the positions its postings give. A position with no unit
-    /// there (a damaged index) is missing from the result.
+    /// there (a damaged index) gets nil.
     ///
-    ///     try tokenizer.byteRanges(of: [1], in: Array("大橋".utf8))  // [1: 3..<6]
-    public func byteRanges(of positions: [UInt32], in bytes: [UInt8]) throws(AnalysisError) -> [UInt32: Range<Int>] {
+    ///     try tokenizer.byteRanges(of: [1], in: Array("大橋".utf8))  // [3..<6]
+    public func byteRanges(
+        of positions: [UInt32], in bytes: [UInt8], checkpoints: [Checkpoint] = []
+    ) throws(AnalysisError) -> [Range<Int>?] {
         var scanner = _PositionScanner(wanted: positions)
+        var checkpoint = -1
         try bytes.withUnsafeBufferPointer { (buffer) throws(AnalysisError) in
             var index = 0
+            var jumpFor = -1
             while index < buffer.count && !scanner.isDone {
+                if jumpFor != scanner.next {
+                    jumpFor = scanner.next
+                    let target = positions[scanner.next]
+                    while checkpoint + 1 < checkpoints.count && checkpoints[checkpoint + 1].position <= target {
+                        checkpoint += 1
+                    }
+                    if checkpoint >= 0, checkpoints[checkpoint].offset > index, checkpoints[checkpoint].offset < buffer.count,
+                       checkpoints[checkpoint].position > scanner.position {
+                        index = checkpoints[checkpoint].offset
+                        scanner.resume(at: checkpoints[checkpoint].position)
+                    }
+                }
                 let codePoint: UInt32
                 let length: Int
                 if buffer[index] < 0x80 {
@@ -173,8 +202,9 @@ extension UnitTokenizer {
 /// `_TokenizerState`, keeping only the ranges of the wanted positions.
 private struct _PositionScanner {
     let wanted: [UInt32]
+    /// The index in `wanted` of the next position to find.
     var next = 0
-    var ranges: [UInt32: Range<Int>] = [:]
+    var ranges: [Range<Int>?]
     var position: UInt32 = 0
     var hasUnits = false
     var boundaryPending = false
@@ -183,9 +213,18 @@ private struct _PositionScanner {
 
     init(wanted: [UInt32]) {
         self.wanted = wanted
+        ranges = Array(repeating: nil, count: wanted.count)
     }
 
     var isDone: Bool { next >= wanted.count }
+
+    /// Continues from a checkpoint: the unit at `position` starts at the next character.
+    mutating func resume(at position: UInt32) {
+        self.position = position
+        hasUnits = true
+        boundaryPending = false
+        runStart = -1
+    }
 
     @inline(__always)
     mutating func take(_ characterClass: CharacterClass, start: Int, end: Int) {
@@ -231,8 +270,11 @@ private struct _PositionScanner {
 
     @inline(__always)
     private mutating func complete(_ range: Range<Int>) {
+        while next < wanted.count && wanted[next] < position {
+            next += 1  // no unit stands there: left nil
+        }
         if next < wanted.count && wanted[next] == position {
-            ranges[position] = range
+            ranges[next] = range
             next += 1
         }
         position += 1

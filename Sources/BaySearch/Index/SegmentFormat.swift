@@ -1,15 +1,19 @@
-/// The layout of a segment file, version 2. All integers are little-endian.
+/// The layout of a segment file, version 3. All integers are little-endian.
 ///
 /// ```
 /// header   magic "BAYSEG\r\n", u32 version, u32 documentCount, u64 totalWords,
 ///          u32 termCount, u32 reserved, then the start offset (u64) of each section
 ///          in `Section` order and the end of the last one
-/// documents  documentCount records of 40 bytes: u32 idStart, u32 idLength, u32 titleStart,
+/// documents  documentCount records of 48 bytes: u32 idStart, u32 idLength, u32 titleStart,
 ///            u32 titleLength (into strings), u64 textStart, u32 storedLength (into texts),
 ///            u32 textLength (the original's), u32 wordCount (the document's length in ICU
-///            words), u32 flags (`zstdCompressed`: the stored text is a zstd frame)
+///            words), u32 flags (`zstdCompressed`: the stored text is a zstd frame),
+///            u32 checkpointStart, u32 checkpointLength (into checkpoints)
 /// strings    ids and titles, UTF-8, back to back
 /// texts      each document's original UTF-8 text, compressed where that saves space
+/// checkpoints per document: varint count, then count pairs of varint deltas (position,
+///            byte offset) of every `checkpointInterval`-th unit that starts a character,
+///            so a match's byte offsets are found by walking a few units, not the text
 /// termStarts (termCount + 1) u32 offsets into termBytes; terms sorted bytewise
 /// termBytes  each term's folded UTF-8
 /// postingStarts (termCount + 1) u64 offsets into postings
@@ -23,14 +27,16 @@
 /// adjacent ideographs, which make phrase matching cheap.
 enum SegmentFormat {
     static let magic: [UInt8] = Array("BAYSEG\r\n".utf8)
-    static let version: UInt32 = 2
-    static let documentRecordSize = 40
+    static let version: UInt32 = 3
+    static let documentRecordSize = 48
+    /// Units between two checkpoints.
+    static let checkpointInterval = 32
     /// The document flag for a stored text compressed with Zstandard.
     static let zstdCompressed: UInt32 = 1
     static let fileExtension = "bay"
 
     enum Section: Int, CaseIterable {
-        case documents, strings, texts, termStarts, termBytes, postingStarts, postings
+        case documents, strings, texts, checkpoints, termStarts, termBytes, postingStarts, postings
     }
 
     static let sectionTableOffset = 32

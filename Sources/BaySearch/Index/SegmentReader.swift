@@ -90,6 +90,34 @@ final class SegmentReader: @unchecked Sendable {
         return text
     }
 
+    /// Every checkpoint of the document, positions and offsets ascending.
+    func checkpoints(of document: Int) throws(IndexError) -> [UnitTokenizer.Checkpoint] {
+        let record = record(document)
+        let start = Int(try file.load(UInt32.self, at: record + 40))
+        let length = Int(try file.load(UInt32.self, at: record + 44))
+        guard start + length <= size(of: .checkpoints) else {
+            throw .corrupt("\(path): document \(document)'s checkpoints lie outside their section")
+        }
+        var reader = self.reader(from: self.start(of: .checkpoints) + start, to: self.start(of: .checkpoints) + start + length)
+        let count = try reader.readVarInt()
+        guard count <= UInt64(length) else {
+            throw .corrupt("\(path): document \(document) claims more checkpoints than it stores")
+        }
+        var checkpoints: [UnitTokenizer.Checkpoint] = []
+        checkpoints.reserveCapacity(Int(count))
+        var position: UInt64 = 0
+        var offset: UInt64 = 0
+        for _ in 0..<count {
+            position += try reader.readVarInt()
+            offset += try reader.readVarInt()
+            guard position <= UInt64(UInt32.max), offset <= UInt64(UInt32.max) else {
+                throw .corrupt("\(path): a checkpoint of document \(document) lies beyond any text")
+            }
+            checkpoints.append(UnitTokenizer.Checkpoint(position: UInt32(position), offset: Int(offset)))
+        }
+        return checkpoints
+    }
+
     private func record(_ document: Int) -> Int {
         start(of: .documents) + document * SegmentFormat.documentRecordSize
     }

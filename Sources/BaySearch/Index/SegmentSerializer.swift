@@ -25,6 +25,8 @@ enum SegmentSerializer {
             appendInteger(UInt32(document.textLength), to: &documents)
             appendInteger(UInt32(document.wordCount), to: &documents)
             appendInteger(UInt32(document.compressed ? SegmentFormat.zstdCompressed : 0), to: &documents)
+            appendInteger(UInt32(document.checkpointStart), to: &documents)
+            appendInteger(UInt32(document.checkpointLength), to: &documents)
         }
 
         let order = writer.terms.indices.sorted { bytewiseLess(writer.terms[$0], writer.terms[$1]) }
@@ -41,7 +43,7 @@ enum SegmentSerializer {
         appendInteger(UInt32(termBytes.count), to: &termStarts)
         appendInteger(UInt64(postings.count), to: &postingStarts)
 
-        let sections = [documents, strings, writer.texts, termStarts, termBytes, postingStarts, postings]
+        let sections = [documents, strings, writer.texts, writer.checkpoints, termStarts, termBytes, postingStarts, postings]
         var header = SegmentFormat.magic
         appendInteger(SegmentFormat.version, to: &header)
         appendInteger(UInt32(writer.documentCount), to: &header)

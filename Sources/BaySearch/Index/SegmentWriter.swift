@@ -21,10 +21,13 @@ struct SegmentWriter {
         var textLength: Int
         var compressed: Bool
         var wordCount: Int
+        var checkpointStart: Int
+        var checkpointLength: Int
     }
 
     private(set) var documents: [StoredDocument] = []
     private(set) var texts: [UInt8] = []
+    private(set) var checkpoints: [UInt8] = []
     private(set) var totalWords = 0
     private(set) var postings: [_PostingsBuffer] = []
     /// The folded UTF-8 of each term, by term number.
@@ -43,18 +46,44 @@ struct SegmentWriter {
     var documentCount: Int { documents.count }
 
     /// A rough count of the memory this writer holds, to decide when to flush it.
-    var bufferedBytes: Int { texts.count + postingBytes + terms.count * 64 }
+    var bufferedBytes: Int { texts.count + checkpoints.count + postingBytes + terms.count * 64 }
 
     mutating func add(id: String, title: String, text: [UInt8], analyzed: Analyzer.Document) {
         let document = documents.count
         let compressed = _Zstd.compress(text)
         let stored = compressed ?? text
+        let checkpointStart = checkpoints.count
+        appendCheckpoints(of: analyzed.text.units)
         documents.append(StoredDocument(
             id: id, title: title, textStart: texts.count, storedLength: stored.count, textLength: text.count,
-            compressed: compressed != nil, wordCount: analyzed.wordCount))
+            compressed: compressed != nil, wordCount: analyzed.wordCount,
+            checkpointStart: checkpointStart, checkpointLength: checkpoints.count - checkpointStart))
         texts.append(contentsOf: stored)
         totalWords += analyzed.wordCount
         invert(analyzed.text, document: document)
+    }
+
+    /// Records every `checkpointInterval`-th unit's position and byte offset. Only a unit
+    /// that starts its character qualifies: the second unit of an expanded character (㍻ is
+    /// 平成) cannot be resumed from.
+    private mutating func appendCheckpoints(of units: [Unit]) {
+        var chosen: [(position: UInt32, offset: UInt32)] = []
+        var index = SegmentFormat.checkpointInterval
+        while index < units.count {
+            if units[index].start != units[index - 1].start {
+                chosen.append((units[index].position, units[index].start))
+                index += SegmentFormat.checkpointInterval
+            } else {
+                index += 1
+            }
+        }
+        _VarInt.append(UInt64(chosen.count), to: &checkpoints)
+        var previous: (position: UInt32, offset: UInt32) = (0, 0)
+        for checkpoint in chosen {
+            _VarInt.append(UInt64(checkpoint.position - previous.position), to: &checkpoints)
+            _VarInt.append(UInt64(checkpoint.offset - previous.offset), to: &checkpoints)
+            previous = checkpoint
+        }
     }
 
     /// Groups the document's (term, position) pairs by term in linear time: count each

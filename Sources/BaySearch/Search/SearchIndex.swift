@@ -134,23 +134,28 @@ public final class SearchIndex {
         return _SortedDocuments.subtracting(matching ?? [], excluded)
     }
 
-    /// The best `limit` candidates by score, ties broken by id. Ids are read only for the
-    /// candidates whose order they can decide.
+    /// The best `limit` candidates by score, ties broken by id. One pass finds the
+    /// `limit`-th best score; only candidates at or above it are sorted, and ids are read only
+    /// for them.
     private func rank(_ candidates: [_Candidate], limit: Int) throws(IndexError) -> [_Candidate] {
         guard limit > 0, !candidates.isEmpty else {
             return []
         }
-        let byScore = candidates.sorted { $0.score > $1.score }
-        var end = min(limit, byScore.count)
-        while end < byScore.count, byScore[end].score == byScore[end - 1].score {
-            end += 1
+        var best: [Double] = []  // the highest `limit` scores seen, descending
+        for candidate in candidates where best.count < limit || candidate.score > best[best.count - 1] {
+            let index = best.firstIndex { $0 < candidate.score } ?? best.count
+            best.insert(candidate.score, at: index)
+            if best.count > limit {
+                best.removeLast()
+            }
         }
-        var withIds: [(candidate: _Candidate, id: String)] = []
-        for candidate in byScore[..<end] {
-            withIds.append((candidate, try segments[candidate.segment].id(of: Int(candidate.document))))
+        let threshold = best[best.count - 1]
+        var contenders: [(candidate: _Candidate, id: String)] = []
+        for candidate in candidates where candidate.score >= threshold {
+            contenders.append((candidate, try segments[candidate.segment].id(of: Int(candidate.document))))
         }
-        withIds.sort { $0.candidate.score != $1.candidate.score ? $0.candidate.score > $1.candidate.score : $0.id < $1.id }
-        return withIds.prefix(limit).map(\.candidate)
+        contenders.sort { $0.candidate.score != $1.candidate.score ? $0.candidate.score > $1.candidate.score : $0.id < $1.id }
+        return contenders.prefix(limit).map(\.candidate)
     }
 
     private func hit(
@@ -168,21 +173,28 @@ public final class SearchIndex {
                 found.append((phrase, try occurrences.starts(at: index), documentFrequencies[phraseIndex]))
             }
         }
-        let positions = Set(found.flatMap { part in part.starts.flatMap { [$0, $0 + part.phrase.span] } }).sorted()
-        let ranges: [UInt32: Range<Int>]
+        // Every position a match starts or ends at, ascending, without repeats.
+        var positions = found.flatMap { part in part.starts.flatMap { [$0, $0 + part.phrase.span] } }
+        positions.sort()
+        positions.removeDuplicatesFromSorted()
+        let checkpoints = try segment.checkpoints(of: document)
+        let ranges: [Range<Int>?]
         do {
-            ranges = try analyzer.tokenizer.byteRanges(of: positions, in: text)
+            ranges = try analyzer.tokenizer.byteRanges(of: positions, in: text, checkpoints: checkpoints)
         } catch {
             throw .corrupt("\(segment.path): document \(document) is no longer valid UTF-8")
         }
-        var matches = Set<Range<Int>>()
+        func range(at position: UInt32) throws(IndexError) -> Range<Int> {
+            guard let index = binarySearch(positions, position), let range = ranges[index] else {
+                throw .corrupt("\(segment.path): postings disagree with document \(document)'s text")
+            }
+            return range
+        }
+        var matches: [Range<Int>] = []
         var explanation: [PartScore] = []
         for (phrase, starts, documentFrequency) in found {
             for start in starts {
-                guard let first = ranges[start], let last = ranges[start + phrase.span] else {
-                    throw .corrupt("\(segment.path): postings disagree with document \(document)'s text")
-                }
-                matches.insert(first.lowerBound..<last.upperBound)
+                matches.append(try range(at: start).lowerBound..<range(at: start + phrase.span).upperBound)
             }
             explanation.append(PartScore(
                 part: phrase.text, frequency: starts.count, documentFrequency: documentFrequency,
@@ -191,22 +203,42 @@ public final class SearchIndex {
         }
         return Hit(
             id: try segment.id(of: document), title: try segment.title(of: document), score: candidate.score,
-            matches: matches.sorted { ($0.lowerBound, $0.upperBound) < ($1.lowerBound, $1.upperBound) },
+            matches: sortedWithoutRepeats(matches),
             text: text, length: length, explanation: explanation)
     }
 
-    private func binarySearch(_ documents: [Int32], _ wanted: Int32) -> Int? {
+    /// The index of `wanted` in the ascending `values`.
+    private func binarySearch<Value: Comparable>(_ values: [Value], _ wanted: Value) -> Int? {
         var low = 0
-        var high = documents.count
+        var high = values.count
         while low < high {
             let middle = (low + high) / 2
-            if documents[middle] < wanted {
+            if values[middle] < wanted {
                 low = middle + 1
             } else {
                 high = middle
             }
         }
-        return low < documents.count && documents[low] == wanted ? low : nil
+        return low < values.count && values[low] == wanted ? low : nil
+    }
+
+    /// Match ranges in document order, each once (two parts can match the same text).
+    private func sortedWithoutRepeats(_ ranges: [Range<Int>]) -> [Range<Int>] {
+        var sorted = ranges.sorted { ($0.lowerBound, $0.upperBound) < ($1.lowerBound, $1.upperBound) }
+        sorted.removeDuplicatesFromSorted()
+        return sorted
+    }
+}
+
+private extension Array where Element: Equatable {
+    /// Removes repeated neighbours: in a sorted array, every repeat.
+    mutating func removeDuplicatesFromSorted() {
+        var kept = 0
+        for index in indices where kept == 0 || self[index] != self[kept - 1] {
+            self[kept] = self[index]
+            kept += 1
+        }
+        removeLast(count - kept)
     }
 }
 

@@ -65,7 +65,7 @@ public enum Snippets {
         for character in window.unicodeScalars {
             let start = offset
             offset += UTF8.width(character)
-            if character.value < 0x80 ? (character == " " || (0x09...0x0D).contains(character.value)) : character.properties.isWhitespace {
+            if isWhitespace(character.value) {
                 pendingSpace = true
                 continue
             }
@@ -88,6 +88,18 @@ public enum Snippets {
             pieces[pieces.count - 1].text += " "
         }
         return pieces
+    }
+
+    /// Unicode's White_Space property, spelled out: asked for every character of every
+    /// snippet, where the general property lookup is slow.
+    @inline(__always)
+    private static func isWhitespace(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+            return true
+        default:
+            return false
+        }
     }
 
     private static func stepBack(in text: [UInt8], from offset: Int, characters: Int) -> Int {
