@@ -22,6 +22,8 @@ import Testing
     static let extraDocuments: [(id: String, text: String)] = [
         ("extra/rare.txt", "𨨏字與𠀀字，鿏元素 ＣＥＰＡ框架 Hello World"),
         ("extra/mixed.txt", "粵港澳大湾区 港珠澳大桥\n與港珠澳大橋 PM2.5 2020年"),
+        // Characters that fold to several units, often enough to fall on checkpoints.
+        ("extra/expansions.txt", String(repeating: "㍻港ﬁ橋½，", count: 60) + "港珠澳大橋"),
     ]
 
     /// Substrings of the documents (1–8 characters, line breaks and punctuation included),
