@@ -180,6 +180,7 @@ private final class _Counter: @unchecked Sendable {
     private var count = 0
 
     /// Returns the value before incrementing.
+    @discardableResult
     func increment() -> Int {
         lock.withLock {
             defer { count += 1 }
