@@ -52,7 +52,7 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let index: SearchIndex
         do {
-            index = try SearchIndex(path: try resolveIndexPath())
+            index = try openIndex()
         } catch {
             throw Terminal.fail(error)
         }
@@ -67,22 +67,34 @@ struct SearchCommand: ParsableCommand {
         }
     }
 
-    /// `--index`, else `./.baysearch`, else a new index of `./Corpus` in `./.baysearch`.
-    private func resolveIndexPath() throws -> String {
+    /// The index at `--index`; else the one at `./.baysearch`, built from `./Corpus` when it
+    /// is missing or was written by an older baysearch (the README's first command must work
+    /// in any checkout, whatever an earlier version left there).
+    private func openIndex() throws -> SearchIndex {
         if let path = indexOption.index {
-            return path
+            return try SearchIndex(path: path)
         }
         let path = IndexOption.defaultPath
         if SearchIndex.exists(at: path) {
-            return path
+            do {
+                return try SearchIndex(path: path)
+            } catch IndexError.olderFormat(_, let version) where SearchCommand.hasCorpus {
+                Terminal.printError("the index at ./\(path) uses the older format \(version); rebuilding it from ./Corpus")
+                try IndexCommand.build(sources: ["Corpus"], into: path)
+                return try SearchIndex(path: path)
+            }
         }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: "Corpus", isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard SearchCommand.hasCorpus else {
             throw CommandError("no index at ./\(path) and no ./Corpus to build one from; run `baysearch index SOURCE` first")
         }
         Terminal.printError("no index at ./\(path); indexing ./Corpus first")
         try IndexCommand.build(sources: ["Corpus"], into: path)
-        return path
+        return try SearchIndex(path: path)
+    }
+
+    private static var hasCorpus: Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: "Corpus", isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
     private func runOne(_ text: String, index: SearchIndex) throws {

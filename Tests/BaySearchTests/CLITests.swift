@@ -147,5 +147,13 @@ import Testing
         let second = try CLITests.run(["search", "港珠澳大桥"], in: project.path)
         #expect(second.error.isEmpty)
         #expect(second.output.contains("4 documents match"))
+        // An index an older baysearch left behind is rebuilt, not a dead end.
+        let manifest = project.path + "/.baysearch/manifest.json"
+        let older = try String(contentsOfFile: manifest, encoding: .utf8)
+            .replacingOccurrences(of: #""format" : 3"#, with: #""format" : 1"#)
+        try older.write(toFile: manifest, atomically: true, encoding: .utf8)
+        let third = try CLITests.run(["search", "港珠澳大桥"], in: project.path)
+        #expect(third.error.contains("uses the older format 1; rebuilding it from ./Corpus"))
+        #expect(third.output.contains("4 documents match"))
     }
 }
