@@ -24,6 +24,8 @@ import Testing
         ("extra/mixed.txt", "粵港澳大湾区 港珠澳大桥\n與港珠澳大橋 PM2.5 2020年"),
         // Characters that fold to several units, often enough to fall on checkpoints.
         ("extra/expansions.txt", String(repeating: "㍻港ﬁ橋½，", count: 60) + "港珠澳大橋"),
+        // Expansions that begin with punctuation (⑴ is "(1)") or continue a run (a㋀, x½).
+        ("extra/expansions2.txt", String(repeating: "香港合作⑴港珠澳大橋a㋀港珠x½澳㈠大橋", count: 20)),
     ]
 
     /// Substrings of the documents (1–8 characters, line breaks and punctuation included),

@@ -29,6 +29,9 @@ public struct AnalyzedText: Sendable {
     public var boundaries: [UInt32] = []
     /// Folded UTF-16 with the whitespace between ideographs removed: what ICU segments.
     public var segmenterInput: [UInt16] = []
+    /// Places to resume walking the text from, one every `UnitTokenizer.checkpointInterval`
+    /// units or so, ascending.
+    public var checkpoints: [UnitTokenizer.Checkpoint] = []
 
     public init() {}
 
@@ -36,6 +39,7 @@ public struct AnalyzedText: Sendable {
         units.removeAll(keepingCapacity: true)
         runBytes.removeAll(keepingCapacity: true)
         boundaries.removeAll(keepingCapacity: true)
+        checkpoints.removeAll(keepingCapacity: true)
         segmenterInput.removeAll(keepingCapacity: true)
     }
 

@@ -13,6 +13,9 @@
 public struct UnitTokenizer {
     public let folder: CharacterFolder
 
+    /// Units between two checkpoints, at least.
+    public static let checkpointInterval = 32
+
     public init(folder: CharacterFolder) {
         self.folder = folder
     }
@@ -36,9 +39,17 @@ public struct UnitTokenizer {
         text.removeAll()
         var state = _TokenizerState(segmenterInput: segmenterInput)
         var index = 0
+        var unitsAtCheckpoint = 0
         while index < bytes.count {
             guard let (codePoint, length) = UTF8Encoding.decode(bytes, at: index) else {
                 throw .invalidUTF8(offset: index)
+            }
+            // A checkpoint needs a state `resume` can rebuild from a position alone: no run
+            // open and no punctuation pending, whatever this character turns out to be.
+            if text.units.count - unitsAtCheckpoint >= UnitTokenizer.checkpointInterval,
+               !state.runOpen, !state.boundaryPending {
+                text.checkpoints.append(Checkpoint(position: state.position, offset: index))
+                unitsAtCheckpoint = text.units.count
             }
             let start = UInt32(index)
             let end = UInt32(index + length)
@@ -137,8 +148,8 @@ private struct _TokenizerState {
 }
 
 extension UnitTokenizer {
-    /// A place to resume walking a text: the unit at `position` starts at byte `offset`
-    /// (the first unit of its character), with no punctuation pending before it.
+    /// A place to resume walking a text: at byte `offset` (a character's start) the next
+    /// unit gets `position`, no run of letters is open and no punctuation is pending.
     public struct Checkpoint: Sendable, Equatable {
         public var position: UInt32
         public var offset: Int
@@ -218,7 +229,7 @@ private struct _PositionScanner {
 
     var isDone: Bool { next >= wanted.count }
 
-    /// Continues from a checkpoint: the unit at `position` starts at the next character.
+    /// Continues from a checkpoint: the state the full walk has at its offset.
     mutating func resume(at position: UInt32) {
         self.position = position
         hasUnits = true

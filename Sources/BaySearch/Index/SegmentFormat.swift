@@ -12,8 +12,9 @@
 /// strings    ids and titles, UTF-8, back to back
 /// texts      each document's original UTF-8 text, compressed where that saves space
 /// checkpoints per document: varint count, then count pairs of varint deltas (position,
-///            byte offset) of every `checkpointInterval`-th unit that starts a character,
-///            so a match's byte offsets are found by walking a few units, not the text
+///            byte offset) of `UnitTokenizer.Checkpoint`s, about one every
+///            `UnitTokenizer.checkpointInterval` units, so a match's byte offsets are found by
+///            walking a few units, not the text
 /// termStarts (termCount + 1) u32 offsets into termBytes; terms sorted bytewise
 /// termBytes  each term's folded UTF-8
 /// postingStarts (termCount + 1) u64 offsets into postings
@@ -29,8 +30,6 @@ enum SegmentFormat {
     static let magic: [UInt8] = Array("BAYSEG\r\n".utf8)
     static let version: UInt32 = 3
     static let documentRecordSize = 48
-    /// Units between two checkpoints.
-    static let checkpointInterval = 32
     /// The document flag for a stored text compressed with Zstandard.
     static let zstdCompressed: UInt32 = 1
     static let fileExtension = "bay"

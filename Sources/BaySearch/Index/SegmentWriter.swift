@@ -53,7 +53,7 @@ struct SegmentWriter {
         let compressed = _Zstd.compress(text)
         let stored = compressed ?? text
         let checkpointStart = checkpoints.count
-        appendCheckpoints(of: analyzed.text.units)
+        appendCheckpoints(analyzed.text.checkpoints)
         documents.append(StoredDocument(
             id: id, title: title, textStart: texts.count, storedLength: stored.count, textLength: text.count,
             compressed: compressed != nil, wordCount: analyzed.wordCount,
@@ -63,22 +63,10 @@ struct SegmentWriter {
         invert(analyzed.text, document: document)
     }
 
-    /// Records every `checkpointInterval`-th unit's position and byte offset. Only a unit
-    /// that starts its character qualifies: the second unit of an expanded character (㍻ is
-    /// 平成) cannot be resumed from.
-    private mutating func appendCheckpoints(of units: [Unit]) {
-        var chosen: [(position: UInt32, offset: UInt32)] = []
-        var index = SegmentFormat.checkpointInterval
-        while index < units.count {
-            if units[index].start != units[index - 1].start {
-                chosen.append((units[index].position, units[index].start))
-                index += SegmentFormat.checkpointInterval
-            } else {
-                index += 1
-            }
-        }
+    /// Encodes the tokenizer's checkpoints: count, then (position, offset) deltas.
+    private mutating func appendCheckpoints(_ chosen: [UnitTokenizer.Checkpoint]) {
         _VarInt.append(UInt64(chosen.count), to: &checkpoints)
-        var previous: (position: UInt32, offset: UInt32) = (0, 0)
+        var previous = UnitTokenizer.Checkpoint(position: 0, offset: 0)
         for checkpoint in chosen {
             _VarInt.append(UInt64(checkpoint.position - previous.position), to: &checkpoints)
             _VarInt.append(UInt64(checkpoint.offset - previous.offset), to: &checkpoints)
