@@ -83,6 +83,36 @@ import Testing
         #expect(files.count == 1)
     }
 
+    @Test func aFailedBuildNeverDeletesTheIndexItCouldNotRead() throws {
+        let directory = try TemporaryDirectory()
+        let indexPath = directory.path + "/index"
+        try IndexBuilder().build(sources: [try directory.write("a.txt", "香港")], into: indexPath)
+        let segments = try IndexDirectory(path: indexPath).readManifest().segments
+        // A manifest from a newer BaySearch: refused, nothing deleted.
+        let manifest = indexPath + "/" + IndexDirectory.manifestName
+        let original = try String(contentsOfFile: manifest, encoding: .utf8)
+        try original.replacingOccurrences(of: #""format" : 3"#, with: #""format" : 9"#)
+            .write(toFile: manifest, atomically: true, encoding: .utf8)
+        #expect(throws: IndexError.newerFormat(path: manifest, version: 9)) {
+            try IndexBuilder().build(sources: [directory.path + "/a.txt"], into: indexPath)
+        }
+        // A damaged manifest and a failing build: the old segments stay.
+        try "not json".write(toFile: manifest, atomically: true, encoding: .utf8)
+        #expect(throws: SourceError.self) {
+            try IndexBuilder().build(sources: [directory.path + "/missing"], into: indexPath)
+        }
+        for segment in segments {
+            #expect(FileManager.default.fileExists(atPath: indexPath + "/" + segment))
+        }
+        // A successful build over the damaged manifest replaces everything.
+        try IndexBuilder().build(sources: [directory.path + "/a.txt"], into: indexPath)
+        let index = try SearchIndex(path: indexPath)
+        #expect(try index.search(try index.parse("香港"), limit: 10).total == 1)
+        for segment in segments {
+            #expect(!FileManager.default.fileExists(atPath: indexPath + "/" + segment))
+        }
+    }
+
     @Test func rebuildingReplacesTheIndexAndRemovesOldSegments() throws {
         let directory = try TemporaryDirectory()
         let indexPath = directory.path + "/index"

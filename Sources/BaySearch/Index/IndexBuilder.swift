@@ -46,9 +46,19 @@ public struct IndexBuilder: Sendable {
         let directory = IndexDirectory(path: indexPath)
         let lock = try directory.lockForWriting()
         defer { _ = lock }
-        let previous = try? directory.readManifest()
-        directory.removeUnreferencedFiles(keeping: Set(previous?.segments ?? []))
-        let generation = (previous?.generation ?? 0) + 1
+        let previous: IndexDirectory.Manifest?
+        do {
+            previous = try directory.readManifest()
+            // Files no manifest names are leftovers of an interrupted build.
+            directory.removeUnreferencedFiles(keeping: Set(previous?.segments ?? []))
+        } catch .missing {
+            previous = nil
+        } catch .newerFormat(let path, let version) {
+            throw IndexError.newerFormat(path: path, version: version)  // never overwrite a newer index
+        } catch {
+            previous = nil  // damaged or older: replaced at commit, and only then deleted
+        }
+        let generation = max(previous?.generation ?? 0, directory.highestSegmentGeneration()) + 1
         let started = Date()
         let queue = _DocumentQueue(capacityBytes: (16 << 20) * workerCount)
         let workers = (0..<workerCount).map { number in
@@ -77,7 +87,7 @@ public struct IndexBuilder: Sendable {
         }
         finished.wait()
         if let failure = workers.lazy.compactMap(\.failure).first ?? readFailure {
-            directory.removeUnreferencedFiles(keeping: Set(previous?.segments ?? []))
+            directory.remove(workers.flatMap(\.segments))
             throw failure
         }
         try directory.commit(segments: workers.flatMap(\.segments), generation: generation)

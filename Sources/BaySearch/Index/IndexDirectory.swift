@@ -93,6 +93,22 @@ struct IndexDirectory {
         }
     }
 
+    /// Removes the named files of this directory.
+    func remove(_ names: [String]) {
+        for name in names {
+            unlink(path + "/" + name)
+        }
+    }
+
+    /// The highest generation any segment file here carries (0 if none), so a new build
+    /// never reuses a name, even when the manifest could not be read.
+    func highestSegmentGeneration() -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return names.filter(IndexDirectory.isSegmentName)
+            .compactMap { Int($0.dropFirst("seg-".count).prefix { $0 != "-" }) }
+            .max() ?? 0
+    }
+
     /// The name of a new segment file.
     static func segmentName(generation: Int, worker: Int, sequence: Int) -> String {
         "seg-\(generation)-\(worker)-\(sequence).\(SegmentFormat.fileExtension)"
