@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `baysearch`: index and search Chinese documents across Traditional and Simplified script.
 @main
@@ -9,6 +10,27 @@ struct BaySearchCommand: ParsableCommand {
         subcommands: [IndexCommand.self, SearchCommand.self, BenchCommand.self],
         defaultSubcommand: SearchCommand.self
     )
+
+    /// Runs the command; every error, the argument parser's included, leaves as one line on
+    /// stderr and a non-zero exit. `--help` prints in full as usual.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            guard code != .success else {
+                exit(withError: error)
+            }
+            let message = message(for: error)
+                .split(whereSeparator: \.isNewline).first
+                .map { String($0).replacingOccurrences(of: "Error: ", with: "") } ?? ""
+            if !message.isEmpty {
+                Terminal.printError("error: \(message)")
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }
 
 /// Options shared by the subcommands.

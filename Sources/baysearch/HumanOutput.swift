@@ -15,12 +15,12 @@ struct HumanOutput {
     func heading(for query: String, results: SearchResults, micros: Int) -> String {
         let documents = results.total == 1 ? "1 document" : "\(results.total) documents"
         let shown = results.hits.count < results.total ? ", showing \(results.hits.count)" : ""
-        return "\(bold)\(query)\(reset): \(documents) match\(results.total == 1 ? "es" : "")\(shown) "
+        return "\(bold)\(Terminal.printable(query))\(reset): \(documents) match\(results.total == 1 ? "es" : "")\(shown) "
             + String(format: "(%.2f ms)", Double(micros) / 1000)
     }
 
     func noMatches(_ query: String) -> String {
-        "No document contains \(bold)\(query)\(reset) exactly."
+        "No document contains \(bold)\(Terminal.printable(query))\(reset) exactly."
     }
 
     func hits(_ results: SearchResults) -> String {
@@ -28,13 +28,13 @@ struct HumanOutput {
         for (rank, hit) in results.hits.enumerated() {
             let matches = hit.matches.count == 1 ? "1 match" : "\(hit.matches.count) matches"
             lines.append("")
-            lines.append("\(bold)\(rank + 1). \(hit.id)\(reset)  " + String(format: "score %.4f", hit.score) + "  \(matches)")
+            lines.append("\(bold)\(rank + 1). \(Terminal.printable(hit.id))\(reset)  " + String(format: "score %.4f", hit.score) + "  \(matches)")
             if !hit.title.isEmpty {
-                lines.append("   \(dim)\(hit.title)\(reset)")
+                lines.append("   \(dim)\(Terminal.printable(hit.title))\(reset)")
             }
             let windows = Snippets.windows(in: hit.text, around: hit.matches, limit: windowsPerHit)
             for window in windows {
-                lines.append("   " + window.render(highlight: highlight))
+                lines.append("   " + window.render(plain: Terminal.printable, highlight: highlight))
             }
             let hidden = hit.matches.count - windows.reduce(0) { $0 + $1.matchCount }
             if hidden > 0 {
@@ -48,13 +48,13 @@ struct HumanOutput {
     }
 
     private func highlight(_ text: String) -> String {
-        color ? "\u{1B}[1;31m\(text)\u{1B}[0m" : "【\(text)】"
+        color ? "\u{1B}[1;31m\(Terminal.printable(text))\u{1B}[0m" : "【\(Terminal.printable(text))】"
     }
 
     private func explanation(of hit: Hit, results: SearchResults) -> [String] {
         var lines = [String(format: "   BM25 k1=1.2 b=0.75  N=%d  avgdl=%.2f  dl=%d", results.documentCount, results.averageLength, hit.length)]
         for part in hit.explanation {
-            lines.append("     \(part.part)  tf=\(part.frequency)  df=\(part.documentFrequency)  "
+            lines.append("     \(Terminal.printable(part.part))  tf=\(part.frequency)  df=\(part.documentFrequency)  "
                 + String(format: "idf=%.4f  score=%.4f", part.idf, part.score))
         }
         return lines

@@ -34,6 +34,9 @@ struct SearchCommand: ParsableCommand {
     private var query: String? { words.isEmpty ? nil : words.joined(separator: " ") }
 
     func validate() throws {
+        if let option = words.first(where: { $0.hasPrefix("--") }) {
+            throw ValidationError("unknown option \(option)")
+        }
         guard limit >= 0 else {
             throw ValidationError("--limit must be 0 or more")
         }
@@ -139,7 +142,7 @@ struct SearchCommand: ParsableCommand {
             } catch {
                 failures += 1
                 print(JSONOutput.errorLine(query: text, message: "\(error)"))
-                Terminal.printError("error: query \(text): \(error)")
+                Terminal.printError("error: query \(Terminal.printable(text)): \(error)")
             }
         }
         if failures > 0 {

@@ -16,8 +16,30 @@ enum Terminal {
         standardOutputIsTerminal && getenv("NO_COLOR") == nil && getenv("TERM").map { String(cString: $0) } != "dumb"
     }
 
+    /// Writes `baysearch: message` as one line: control characters in it are shown escaped.
     static func printError(_ message: String) {
-        writeError("baysearch: \(message)\n")
+        writeError("baysearch: \(printable(message))\n")
+    }
+
+    /// `text` with control characters (line breaks, escape sequences) shown as `\u{…}`, so
+    /// that nothing from a query or a document can break a line or drive the terminal.
+    static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else {
+            return text
+        }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) {
+                result += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
     }
 
     static func writeError(_ text: String) {

@@ -126,6 +126,11 @@ import Testing
             ["search", "--index", indexPath, "-香港"],
             ["search", "--index", indexPath, "OR"],
             ["index", "--index", directory.path + "/other", directory.path + "/no-such-dir"],
+            ["search", "--index", indexPath, "--limit", "abc", "香港"],
+            ["search", "--index", indexPath, "--limt", "3", "香港"],
+            ["search", "--index", indexPath],
+            ["search", "--index", indexPath, "，\n。"],
+            ["index"],
         ]
         for arguments in cases {
             let run = try CLITests.run(arguments)

@@ -31,7 +31,7 @@ final class SegmentReader: @unchecked Sendable {
             throw .olderFormat(path: path, version: Int(version))
         }
         documentCount = Int(try file.load(UInt32.self, at: 12))
-        totalWords = Int(try file.load(UInt64.self, at: 16))
+        totalWords = try file.loadInt(at: 16)
         termCount = Int(try file.load(UInt32.self, at: 24))
         var starts: [Int] = []
         for index in 0...SegmentFormat.Section.allCases.count {
@@ -76,7 +76,7 @@ final class SegmentReader: @unchecked Sendable {
     /// The document's original UTF-8 text.
     func text(of document: Int) throws(IndexError) -> [UInt8] {
         let record = record(document)
-        let start = Int(try file.load(UInt64.self, at: record + 16))
+        let start = try file.loadInt(at: record + 16)
         let storedLength = Int(try file.load(UInt32.self, at: record + 24))
         let length = Int(try file.load(UInt32.self, at: record + 28))
         let flags = try file.load(UInt32.self, at: record + 36)
@@ -146,8 +146,8 @@ final class SegmentReader: @unchecked Sendable {
             return nil
         }
         let postingStarts = start(of: .postingStarts)
-        let from = Int(try file.load(UInt64.self, at: postingStarts + 8 * index))
-        let to = Int(try file.load(UInt64.self, at: postingStarts + 8 * index + 8))
+        let from = try file.loadInt(at: postingStarts + 8 * index)
+        let to = try file.loadInt(at: postingStarts + 8 * index + 8)
         guard from <= to, to <= size(of: .postings) else {
             throw .corrupt("\(path): a postings list points outside its section")
         }

@@ -120,7 +120,10 @@ enum PhraseMatcher {
         var kept = 0
         var cursor = 0
         for start in starts {
-            let wanted = start + offset
+            let (wanted, overflow) = start.addingReportingOverflow(offset)
+            if overflow {
+                break  // beyond any position: no later start can match either
+            }
             while cursor < positions.count && positions[cursor] < wanted {
                 cursor += 1
             }

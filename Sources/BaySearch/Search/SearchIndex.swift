@@ -174,7 +174,16 @@ public final class SearchIndex {
             }
         }
         // Every position a match starts or ends at, ascending, without repeats.
-        var positions = found.flatMap { part in part.starts.flatMap { [$0, $0 + part.phrase.span] } }
+        var positions: [UInt32] = []
+        for part in found {
+            for start in part.starts {
+                let (end, overflow) = start.addingReportingOverflow(part.phrase.span)
+                guard !overflow else {
+                    throw .corrupt("\(segment.path): a position of document \(document) lies beyond any text")
+                }
+                positions += [start, end]
+            }
+        }
         positions.sort()
         positions.removeDuplicatesFromSorted()
         let checkpoints = try segment.checkpoints(of: document)
@@ -194,7 +203,7 @@ public final class SearchIndex {
         var explanation: [PartScore] = []
         for (phrase, starts, documentFrequency) in found {
             for start in starts {
-                matches.append(try range(at: start).lowerBound..<range(at: start + phrase.span).upperBound)
+                matches.append(try range(at: start).lowerBound..<range(at: start &+ phrase.span).upperBound)
             }
             explanation.append(PartScore(
                 part: phrase.text, frequency: starts.count, documentFrequency: documentFrequency,

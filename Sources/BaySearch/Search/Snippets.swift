@@ -19,9 +19,10 @@ public enum Snippets {
                 && lhs.matchCount == rhs.matchCount
         }
 
-        /// The window as one line: `highlight` wraps each match, `…` marks cut ends.
-        public func render(highlight: (String) -> String) -> String {
-            let body = pieces.map { $0.highlighted ? highlight($0.text) : $0.text }.joined()
+        /// The window as one line: `highlight` wraps each match, `plain` the text around
+        /// them, `…` marks cut ends.
+        public func render(plain: (String) -> String = { $0 }, highlight: (String) -> String) -> String {
+            let body = pieces.map { $0.highlighted ? highlight($0.text) : plain($0.text) }.joined()
             return (startsDocument ? "" : "…") + body + (endsDocument ? "" : "…")
         }
     }

@@ -47,4 +47,13 @@ final class _MappedFile: @unchecked Sendable {
         }
         return T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
     }
+
+    /// A little-endian u64 at `offset` as an `Int`, or a corruption error when it does not
+    /// fit one (only a damaged file holds such a value).
+    func loadInt(at offset: Int) throws(IndexError) -> Int {
+        guard let value = Int(exactly: try load(UInt64.self, at: offset)) else {
+            throw .corrupt("\(path): a field at byte \(offset) holds an impossible value")
+        }
+        return value
+    }
 }
