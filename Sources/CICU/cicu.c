@@ -138,22 +138,6 @@ int32_t bay_transliterate_each_code_point(const uint32_t *code_points, int32_t c
     return 0;
 }
 
-int32_t bay_transliterate_traditional_to_simplified(uint16_t *text, int32_t length, int32_t capacity) {
-    UTransliterator *transliterator = open_traditional_to_simplified();
-    if (transliterator == NULL) {
-        return -1;
-    }
-    UErrorCode status = U_ZERO_ERROR;
-    int32_t text_length = length;
-    int32_t limit = length;
-    utrans_transUChars(transliterator, (UChar *)text, &text_length, capacity, 0, &limit, &status);
-    utrans_close(transliterator);
-    if (U_FAILURE(status)) {
-        return -1;
-    }
-    return text_length;
-}
-
 const char *bay_icu_version(void) {
     static char version[U_MAX_VERSION_STRING_LENGTH];
     UVersionInfo info;

@@ -35,8 +35,8 @@ struct BenchCommand: ParsableCommand {
     var sources: [String]
 
     func validate() throws {
-        guard threads >= 1, runs >= 1, repeats >= 1 else {
-            throw ValidationError("--threads, --runs and --repeats must be 1 or more")
+        guard (1...IndexBuilder.maximumWorkerCount).contains(threads), runs >= 1, repeats >= 1 else {
+            throw ValidationError("--threads must be from 1 to \(IndexBuilder.maximumWorkerCount); --runs and --repeats 1 or more")
         }
     }
 
@@ -53,13 +53,25 @@ struct BenchCommand: ParsableCommand {
         let readStarted = Date()
         try DocumentReader.read(sources, warn: { Terminal.printError("warning: \($0)") }) { loaded.append($0) }
         let readSeconds = Date().timeIntervalSince(readStarted)
-        let documents = loaded
+        // Documents the index would skip (not UTF-8, too large) are left out here too. The
+        // folded segmenter input is prepared once: ICU alone is the ceiling of the design.
+        let tokenizer = Analyzer().tokenizer
+        var valid: [SourceDocument] = []
+        var inputs: [[UInt16]] = []
+        for document in loaded {
+            do {
+                inputs.append(try tokenizer.analyze(document.text, segmenterInput: true).segmenterInput)
+                valid.append(document)
+            } catch {
+                Terminal.printError("warning: \(document.origin): \(error); skipped")
+            }
+        }
+        let documents = valid
+        let prepared = inputs
         let bytes = documents.reduce(0) { $0 + $1.text.count }
         let megabytes = Double(bytes) / 1_000_000
         Terminal.printError("bench: \(documents.count) documents, \(String(format: "%.1f", megabytes)) MB, \(threads) threads, \(runs) runs")
 
-        // The folded segmenter input, prepared once: ICU alone is the ceiling of the design.
-        let prepared = try documents.map { try Analyzer().tokenizer.analyze($0.text, segmenterInput: true).segmenterInput }
         let fastPathMismatches = try BenchCommand.fastPathMismatches(prepared)
         let icuSeconds = try median(runs) {
             try BenchCommand.parallel(prepared.count, threads: threads) { tools, index in

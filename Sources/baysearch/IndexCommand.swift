@@ -27,8 +27,8 @@ struct IndexCommand: ParsableCommand {
         guard !sources.isEmpty else {
             throw ValidationError("give at least one SOURCE to index")
         }
-        guard threads >= 1 else {
-            throw ValidationError("--threads must be 1 or more")
+        guard (1...IndexBuilder.maximumWorkerCount).contains(threads) else {
+            throw ValidationError("--threads must be from 1 to \(IndexBuilder.maximumWorkerCount)")
         }
     }
 

@@ -3,7 +3,7 @@
 ///
 ///     let analyzer = Analyzer()
 ///     let document = try analyzer.analyzeDocument(Array("港珠澳大橋".utf8))
-///     document.wordCount   // 4 (港 | 珠 | 澳 | 大桥)
+///     document.wordCount   // 5 (港 | 珠 | 澳 | 大 | 桥, as ICU 72 splits the folded text)
 ///
 /// Folding comes before segmentation: ICU splits the Traditional and Simplified forms of one
 /// text differently, and only folded text gives one stream for both. Not thread-safe: give

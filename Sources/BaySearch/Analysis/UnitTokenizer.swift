@@ -13,6 +13,10 @@
 public struct UnitTokenizer {
     public let folder: CharacterFolder
 
+    /// The largest text one document may hold. Positions are 32-bit and ICU takes 32-bit
+    /// lengths; a character can fold to several units (㌕ is 5), so the limit keeps both safe.
+    public static let maximumTextBytes = 1 << 30
+
     /// Units between two checkpoints, at least.
     public static let checkpointInterval = 32
 
@@ -33,7 +37,7 @@ public struct UnitTokenizer {
     public func analyze(
         _ bytes: UnsafeBufferPointer<UInt8>, into text: inout AnalyzedText, segmenterInput: Bool
     ) throws(AnalysisError) {
-        guard bytes.count < Int(UInt32.max) else {
+        guard bytes.count <= UnitTokenizer.maximumTextBytes else {
             throw .tooLarge(bytes: bytes.count)
         }
         text.removeAll()

@@ -3,7 +3,7 @@ import CICU
 /// ICU's dictionary-based word breaker, counting and listing the words of folded text.
 ///
 ///     let segmenter = try WordSegmenter()
-///     let words = try segmenter.words(in: Array("港珠澳大桥通车".utf16))  // ["港", "珠", "澳", "大桥", "通车"]
+///     let words = try segmenter.words(in: Array("港珠澳大桥通车".utf16))  // ["港", "珠", "澳", "大", "桥", "通车"]
 ///
 /// Words are what ICU classes as letters, numbers, kana or ideographs; punctuation and
 /// spaces are not words. Not thread-safe: give each thread its own.

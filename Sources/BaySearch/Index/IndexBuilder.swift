@@ -11,13 +11,15 @@ import Foundation
 /// replaces the old one only once every segment is on disk; on any failure the old index
 /// stays as it was.
 public struct IndexBuilder: Sendable {
-    /// How many threads analyse documents.
+    /// How many threads analyse documents (1 to `maximumWorkerCount`).
     public var workerCount: Int
+    /// More threads than this only multiply the memory each holds.
+    public static let maximumWorkerCount = 256
     /// How many bytes of text and postings a worker holds before writing a segment.
     public var flushBytes: Int
 
     public init(workerCount: Int = ProcessInfo.processInfo.activeProcessorCount, flushBytes: Int = 32 << 20) {
-        self.workerCount = max(1, workerCount)
+        self.workerCount = min(max(1, workerCount), IndexBuilder.maximumWorkerCount)
         self.flushBytes = max(1, flushBytes)
     }
 
@@ -107,12 +109,12 @@ public struct IndexBuilder: Sendable {
         var seenIds = Set<String>()
         var counts = report
         try DocumentReader.read(sources, warn: warn) { document in
+            counts.documentsRead += 1
             guard seenIds.insert(document.id).inserted else {
                 warn("\(document.origin): duplicate id \(document.id); skipped")
                 counts.documentsSkipped += 1
                 return
             }
-            counts.documentsRead += 1
             counts.bytesRead += document.text.count
             guard queue.push(document) else {
                 throw _BuildCancelled()

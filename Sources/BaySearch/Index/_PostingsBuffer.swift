@@ -1,6 +1,6 @@
 /// One term's postings as they grow during indexing: per document a varint document delta,
 /// a varint frequency and the varint position deltas, interleaved so that adding a document
-/// touches one buffer; `serialized()` splits them into the on-disk layout.
+/// touches one buffer; `serialize(into:)` splits them into the on-disk layout.
 ///
 /// Invariant: documents arrive in increasing order, so every delta after the first is >= 1.
 struct _PostingsBuffer {

@@ -27,7 +27,7 @@ public struct QueryPhrase: Sendable, Equatable {
 }
 
 /// One unit of a query phrase and where it must stand relative to the phrase's first unit.
-public struct QueryUnit: Sendable, Equatable {
+public struct QueryUnit: Sendable, Hashable {
     /// Folded UTF-8: the unit's term in the index.
     public var term: [UInt8]
     /// The folded ideograph, or 0 for an alphanumeric run.

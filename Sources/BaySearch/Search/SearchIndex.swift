@@ -62,7 +62,7 @@ public final class SearchIndex {
         public var postings: Int
         /// The term dictionary and its offset tables.
         public var dictionary: Int
-        /// Document records, ids, titles and original texts.
+        /// Document records, ids, titles, compressed texts and their checkpoints.
         public var documents: Int
     }
 
@@ -70,7 +70,7 @@ public final class SearchIndex {
         StorageSize(
             postings: segments.reduce(0) { $0 + $1.size(of: [.postings]) },
             dictionary: segments.reduce(0) { $0 + $1.size(of: [.termStarts, .termBytes, .postingStarts]) },
-            documents: segments.reduce(0) { $0 + $1.size(of: [.documents, .strings, .texts]) })
+            documents: segments.reduce(0) { $0 + $1.size(of: [.documents, .strings, .texts, .checkpoints]) })
     }
 
     public func parse(_ text: String) throws(QueryError) -> Query {
@@ -81,8 +81,15 @@ public final class SearchIndex {
     public func search(_ query: Query, limit: Int = 10) throws(IndexError) -> SearchResults {
         let phrases = query.positivePhrases
         // occurrences[p][s]: phrase p in segment s.
+        // A part repeated in the query is matched once.
         var occurrences: [[PhraseMatcher.Occurrences]] = []
+        var matched: [[QueryUnit]: Int] = [:]
         for phrase in phrases {
+            if let earlier = matched[phrase.units] {
+                occurrences.append(occurrences[earlier])
+                continue
+            }
+            matched[phrase.units] = occurrences.count
             occurrences.append(try segments.map { segment throws(IndexError) in try PhraseMatcher.find(phrase, in: segment) })
         }
         let documentFrequencies = occurrences.map { perSegment in perSegment.reduce(0) { $0 + $1.documents.count } }
@@ -141,15 +148,22 @@ public final class SearchIndex {
         guard limit > 0, !candidates.isEmpty else {
             return []
         }
-        var best: [Double] = []  // the highest `limit` scores seen, descending
-        for candidate in candidates where best.count < limit || candidate.score > best[best.count - 1] {
-            let index = best.firstIndex { $0 < candidate.score } ?? best.count
-            best.insert(candidate.score, at: index)
-            if best.count > limit {
-                best.removeLast()
+        let threshold: Double
+        if limit >= candidates.count {
+            threshold = -.infinity
+        } else if limit > 64 {
+            threshold = candidates.map(\.score).sorted(by: >)[limit - 1]
+        } else {
+            var best: [Double] = []  // the highest `limit` scores seen, descending
+            for candidate in candidates where best.count < limit || candidate.score > best[best.count - 1] {
+                let index = best.firstIndex { $0 < candidate.score } ?? best.count
+                best.insert(candidate.score, at: index)
+                if best.count > limit {
+                    best.removeLast()
+                }
             }
+            threshold = best[best.count - 1]
         }
-        let threshold = best[best.count - 1]
         var contenders: [(candidate: _Candidate, id: String)] = []
         for candidate in candidates where candidate.score >= threshold {
             contenders.append((candidate, try segments[candidate.segment].id(of: Int(candidate.document))))

@@ -43,8 +43,6 @@ struct _ByteReader {
         self.end = min(end, bytes.count)
     }
 
-    var isAtEnd: Bool { offset >= end }
-
     @inline(__always)
     mutating func readVarInt() throws(IndexError) -> UInt64 {
         guard let value = _VarInt.read(bytes, at: &offset, end: end) else {

@@ -36,11 +36,6 @@ int32_t bay_nfkc_casefold(uint32_t code_point, uint32_t *out, int32_t capacity);
 /// Returns 0, or -1 on an error. Used to derive and verify the folding table.
 int32_t bay_transliterate_each_code_point(const uint32_t *code_points, int32_t count, uint32_t *mapped);
 
-/// Runs ICU's `Traditional-Simplified` transform over UTF-16 text in place. `length` is the
-/// text's length, `capacity` the buffer's. Returns the new length, or -1 on an error.
-/// Slow (about 4 MB/s): used to derive and verify the folding table, never on the hot path.
-int32_t bay_transliterate_traditional_to_simplified(uint16_t *text, int32_t length, int32_t capacity);
-
 /// The Simplified form of `code_point` under the folding table, or `code_point` itself.
 /// The table holds the BMP code points that ICU's `Traditional-Simplified` transform changes
 /// one-for-one when run on each alone; it is generated from ICU by
