@@ -155,7 +155,7 @@ import Testing
         // An index an older baysearch left behind is rebuilt, not a dead end.
         let manifest = project.path + "/.baysearch/manifest.json"
         let older = try String(contentsOfFile: manifest, encoding: .utf8)
-            .replacingOccurrences(of: #""format" : 3"#, with: #""format" : 1"#)
+            .replacingOccurrences(of: #""format" : \d+"#, with: #""format" : 1"#, options: .regularExpression)
         try older.write(toFile: manifest, atomically: true, encoding: .utf8)
         let third = try CLITests.run(["search", "港珠澳大桥"], in: project.path)
         #expect(third.error.contains("uses the older format 1; rebuilding it from ./Corpus"))

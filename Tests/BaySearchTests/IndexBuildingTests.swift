@@ -91,7 +91,7 @@ import Testing
         // A manifest from a newer BaySearch: refused, nothing deleted.
         let manifest = indexPath + "/" + IndexDirectory.manifestName
         let original = try String(contentsOfFile: manifest, encoding: .utf8)
-        try original.replacingOccurrences(of: #""format" : 3"#, with: #""format" : 9"#)
+        try original.replacingOccurrences(of: "\"format\" : \(SegmentFormat.version)", with: #""format" : 9"#)
             .write(toFile: manifest, atomically: true, encoding: .utf8)
         #expect(throws: IndexError.newerFormat(path: manifest, version: 9)) {
             try IndexBuilder().build(sources: [directory.path + "/a.txt"], into: indexPath)

@@ -1,4 +1,4 @@
-/// The layout of a segment file, version 3. All integers are little-endian.
+/// The layout of a segment file, version 4. All integers are little-endian.
 ///
 /// ```
 /// header   magic "BAYSEG\r\n", u32 version, u32 documentCount, u64 totalWords,
@@ -28,7 +28,7 @@
 /// adjacent ideographs, which make phrase matching cheap.
 enum SegmentFormat {
     static let magic: [UInt8] = Array("BAYSEG\r\n".utf8)
-    static let version: UInt32 = 3
+    static let version: UInt32 = 4
     static let documentRecordSize = 48
     /// The document flag for a stored text compressed with Zstandard.
     static let zstdCompressed: UInt32 = 1
