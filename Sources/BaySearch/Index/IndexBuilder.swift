@@ -87,7 +87,12 @@ public struct IndexBuilder: Sendable {
             queue.cancel()
             readFailure = error
         }
-        finished.wait()
+        // The workers still analyse what the queue holds: keep reporting until they finish.
+        while finished.wait(timeout: .now() + 0.1) == .timedOut {
+            (report.documentsIndexed, report.bytesIndexed) = _IndexWorker.totals(workers)
+            report.seconds = Date().timeIntervalSince(started)
+            progress(report)
+        }
         if let failure = workers.lazy.compactMap(\.failure).first ?? readFailure {
             directory.remove(workers.flatMap(\.segments))
             throw failure

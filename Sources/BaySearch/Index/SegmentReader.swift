@@ -157,7 +157,7 @@ final class SegmentReader: @unchecked Sendable {
 
     /// A bounds-checked reader over bytes `from..<to` of the file.
     func reader(from: Int, to: Int) -> _ByteReader {
-        _ByteReader(file.bytes, from: from, to: to)
+        _ByteReader(file.bytes, from: from, to: to, path: path)
     }
 
     /// Binary search of the sorted term dictionary.

@@ -36,9 +36,12 @@ struct _ByteReader {
     private let bytes: UnsafeRawBufferPointer
     private(set) var offset: Int
     private let end: Int
+    /// The file read, for error messages.
+    private let path: String
 
-    init(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) {
+    init(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int, path: String) {
         self.bytes = bytes
+        self.path = path
         offset = max(0, start)
         self.end = min(end, bytes.count)
     }
@@ -46,7 +49,7 @@ struct _ByteReader {
     @inline(__always)
     mutating func readVarInt() throws(IndexError) -> UInt64 {
         guard let value = _VarInt.read(bytes, at: &offset, end: end) else {
-            throw .corrupt("a variable-length integer runs past its section")
+            throw .corrupt("\(path): a variable-length integer runs past its section")
         }
         return value
     }
