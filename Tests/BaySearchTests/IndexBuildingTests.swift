@@ -30,6 +30,21 @@ import Testing
         #expect(index.storageSize.documents < long.utf8.count / 2)
     }
 
+    @Test func linksToFilesAreFollowedAndLoopsSkipped() throws {
+        let directory = try TemporaryDirectory()
+        let target = try directory.write("elsewhere/real.txt", "港珠澳大橋")
+        try directory.write("docs/plain.txt", "粵港合作")
+        try FileManager.default.createSymbolicLink(atPath: directory.path + "/docs/link.txt", withDestinationPath: target)
+        try FileManager.default.createSymbolicLink(atPath: directory.path + "/docs/loop.txt", withDestinationPath: directory.path + "/docs/loop.txt")
+        try FileManager.default.createSymbolicLink(atPath: directory.path + "/docs/up", withDestinationPath: directory.path + "/docs")
+        let warnings = _Warnings()
+        try IndexBuilder().build(sources: [directory.path + "/docs"], into: directory.path + "/index", warn: { warnings.append($0) })
+        let index = try SearchIndex(path: directory.path + "/index")
+        #expect(index.documentCount == 2)
+        #expect(try index.search(try index.parse("港珠澳大桥"), limit: 10).hits.map(\.id) == ["link.txt"])
+        #expect(warnings.lines.contains { $0.contains("loop.txt") })
+    }
+
     @Test func singleFilesUseTheirNames() throws {
         let directory = try TemporaryDirectory()
         let file = try directory.write("one.txt", "粵港合作")

@@ -38,7 +38,7 @@ public enum DocumentReader {
     private static func readDirectory(_ root: String, warn: @escaping @Sendable (String) -> Void, emit: (SourceDocument) throws -> Void) throws {
         let rootURL = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath()
         guard let enumerator = FileManager.default.enumerator(
-            at: rootURL, includingPropertiesForKeys: [.isRegularFileKey], options: [],
+            at: rootURL, includingPropertiesForKeys: [.isSymbolicLinkKey], options: [],
             errorHandler: { url, error in
                 warn("\(url.path): \(error.localizedDescription); skipped")
                 return true
@@ -48,7 +48,13 @@ public enum DocumentReader {
         var relativePaths: [String] = []
         let prefix = rootURL.path.hasSuffix("/") ? rootURL.path : rootURL.path + "/"
         for case let url as URL in enumerator where isTextFile(url.path) {
-            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else {
+            // fileExists follows links: a link to a file counts, a dangling or looping link
+            // and a directory named *.txt do not.
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                if (try? url.resourceValues(forKeys: [.isSymbolicLinkKey]).isSymbolicLink) == true {
+                    warn("\(url.path): a link to nothing readable; skipped")
+                }
                 continue
             }
             let path = url.standardizedFileURL.path
