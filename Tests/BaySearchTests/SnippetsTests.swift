@@ -16,6 +16,11 @@ import Testing
         #expect(render(text, [6..<23], context: 7) == ["研究【港珠澳大橋】 and m…"])
     }
 
+    @Test func spacesStayOutsideHighlightsAndNeverStartAWindow() {
+        #expect(render("\n\n# 港珠澳", [4..<7], context: 10) == ["# 【港】珠澳"])
+        #expect(render("a 港 b", [2..<5], context: 10) == ["a 【港】 b"])
+    }
+
     @Test func nearbyMatchesShareAWindow() {
         let windows = Snippets.windows(in: Array("港港港港港港港港".utf8), around: [0..<3, 9..<12], context: 2)
         #expect(windows.count == 1)

@@ -73,8 +73,14 @@ public enum Snippets {
             let isIdeograph = CharacterClass.isIdeographic(character.value)
             let highlighted = matches.contains { $0.contains(start) }
             var piece = ""
-            if pendingSpace && !(previousIsIdeograph && isIdeograph) {
-                piece.append(" ")
+            if pendingSpace && !pieces.isEmpty && !(previousIsIdeograph && isIdeograph) {
+                // The space goes outside a highlight where it can: after a plain piece, or
+                // before a plain character.
+                if !pieces[pieces.count - 1].highlighted || highlighted {
+                    pieces[pieces.count - 1].text += " "
+                } else {
+                    piece.append(" ")
+                }
             }
             piece.unicodeScalars.append(character)
             pendingSpace = false
