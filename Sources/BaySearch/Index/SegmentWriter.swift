@@ -3,14 +3,14 @@
 ///     var writer = SegmentWriter()
 ///     let analyzed = try analyzer.analyzeDocument(bytes)
 ///     writer.add(id: "a.txt", title: "A", text: bytes, analyzed: analyzed)
-///     let file = SegmentSerializer.serialize(writer)
+///     try _FileIO.writeSynced(SegmentSerializer.serialize(writer), to: path)
 ///
-/// Punctuation boundaries are indexed too, as `boundaryTerm`, so that a query with
-/// punctuation inside matches punctuation at that place and not any other unit.
+/// Every unit is a term; so is every pair of adjacent ideographs (a bigram), so that a
+/// phrase of n ideographs needs about n/2 postings lists, not n; and so is each punctuation
+/// boundary (`boundaryTerm`), so that punctuation in a query matches punctuation only.
+///
 /// A value type, so the hot loops touch local storage with no exclusivity checks at run
-/// time. Every unit is a term; so is every pair of adjacent ideographs (a bigram), so that a
-/// phrase of n ideographs needs about n/2 postings lists, not n. Not thread-safe: each
-/// indexing thread fills its own writer.
+/// time. Not thread-safe: each indexing thread fills its own writer.
 struct SegmentWriter {
     struct StoredDocument {
         var id: String
@@ -40,13 +40,14 @@ struct SegmentWriter {
     private var termSlots: [Int] = []
     private var touchedTerms: [Int] = []
     private var postingBytes = 0
+    private var stringBytes = 0
 
     init() {}
 
     var documentCount: Int { documents.count }
 
     /// A rough count of the memory this writer holds, to decide when to flush it.
-    var bufferedBytes: Int { texts.count + checkpoints.count + postingBytes + terms.count * 64 }
+    var bufferedBytes: Int { texts.count + checkpoints.count + stringBytes + postingBytes + terms.count * 64 }
 
     mutating func add(id: String, title: String, text: [UInt8], analyzed: Analyzer.Document) {
         let document = documents.count
@@ -59,6 +60,7 @@ struct SegmentWriter {
             compressed: compressed != nil, wordCount: analyzed.wordCount,
             checkpointStart: checkpointStart, checkpointLength: checkpoints.count - checkpointStart))
         texts.append(contentsOf: stored)
+        stringBytes += id.utf8.count + title.utf8.count
         totalWords += analyzed.wordCount
         invert(analyzed.text, document: document)
     }

@@ -5,37 +5,28 @@ enum _SortedDocuments {
 
     /// Documents in either list; a document in both gets the sum of its scores.
     static func union(_ left: [Scored], _ right: [Scored]) -> [Scored] {
-        guard !left.isEmpty else { return right }
-        guard !right.isEmpty else { return left }
-        var result: [Scored] = []
-        result.reserveCapacity(left.count + right.count)
-        var i = 0
-        var j = 0
-        while i < left.count || j < right.count {
-            if j == right.count || (i < left.count && left[i].document < right[j].document) {
-                result.append(left[i])
-                i += 1
-            } else if i == left.count || right[j].document < left[i].document {
-                result.append(right[j])
-                j += 1
-            } else {
-                result.append((left[i].document, left[i].score + right[j].score))
-                i += 1
-                j += 1
-            }
-        }
-        return result
+        merge(left, right, keepingUnmatched: true)
     }
 
     /// Documents in both lists, with the sum of their scores.
     static func intersection(_ left: [Scored], _ right: [Scored]) -> [Scored] {
+        merge(left, right, keepingUnmatched: false)
+    }
+
+    /// One pass over both lists: documents in both get the sum of their scores; the others
+    /// are kept (union) or dropped (intersection).
+    private static func merge(_ left: [Scored], _ right: [Scored], keepingUnmatched: Bool) -> [Scored] {
         var result: [Scored] = []
+        result.reserveCapacity(keepingUnmatched ? left.count + right.count : min(left.count, right.count))
         var i = 0
         var j = 0
-        while i < left.count && j < right.count {
-            if left[i].document < right[j].document {
+        // An intersection ends with the shorter list; a union goes through both.
+        while keepingUnmatched ? (i < left.count || j < right.count) : (i < left.count && j < right.count) {
+            if j == right.count || (i < left.count && left[i].document < right[j].document) {
+                if keepingUnmatched { result.append(left[i]) }
                 i += 1
-            } else if right[j].document < left[i].document {
+            } else if i == left.count || right[j].document < left[i].document {
+                if keepingUnmatched { result.append(right[j]) }
                 j += 1
             } else {
                 result.append((left[i].document, left[i].score + right[j].score))
