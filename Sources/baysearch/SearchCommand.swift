@@ -31,10 +31,14 @@ struct SearchCommand: ParsableCommand {
     @Argument(parsing: .allUnrecognized, help: "The query; several words are joined by spaces, so `香港 -澳門` needs no quotes.")
     var words: [String] = []
 
-    private var query: String? { words.isEmpty ? nil : words.joined(separator: " ") }
+    /// The query words; after a `--`, words that look like options are words too.
+    private var query: String? {
+        let queryWords = words.split(separator: "--", maxSplits: 1, omittingEmptySubsequences: false).joined()
+        return queryWords.isEmpty ? nil : queryWords.joined(separator: " ")
+    }
 
     func validate() throws {
-        if let option = words.first(where: { $0.hasPrefix("--") }) {
+        if let option = words.prefix(while: { $0 != "--" }).first(where: { $0.hasPrefix("--") }) {
             throw ValidationError("unknown option \(option)")
         }
         guard limit >= 0 else {

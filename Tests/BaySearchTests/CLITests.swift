@@ -82,6 +82,13 @@ import Testing
         }
     }
 
+    @Test func wordsAfterADoubleDashAreQueryText() throws {
+        // "--limit" here is query syntax (excluding "limit"), not the option.
+        let run = try CLITests.run(["search", "--index", indexPath, "--json", "--", "--limit", "港珠澳大桥"])
+        #expect(run.status == 0, "\(run.error)")
+        #expect(try json(run.output)["total"] as? Int == 4)
+    }
+
     @Test func limitCutsHitsButNotTotal() throws {
         let run = try CLITests.run(["search", "--index", indexPath, "--json", "--limit", "1", "港珠澳大橋"])
         let object = try json(run.output)
