@@ -19,7 +19,9 @@ let package = Package(
         ),
         // Zstandard for the document store.
         .target(name: "CCompression", linkerSettings: [.linkedLibrary("zstd")]),
-        .target(name: "BaySearch", dependencies: ["CICU", "CCompression"]),
+        // CRC-32C for the index's block checksums, XXH64 for document content hashes.
+        .target(name: "CChecksum"),
+        .target(name: "BaySearch", dependencies: ["CICU", "CCompression", "CChecksum"]),
         .executableTarget(
             name: "baysearch",
             dependencies: [
@@ -27,6 +29,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "BaySearchTests", dependencies: ["BaySearch", "CICU"]),
+        .testTarget(name: "BaySearchTests", dependencies: ["BaySearch", "CICU", "CChecksum"]),
     ]
 )

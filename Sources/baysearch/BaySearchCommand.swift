@@ -7,7 +7,7 @@ struct BaySearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baysearch",
         abstract: "Full-text search for Chinese documents that mix Traditional and Simplified script.",
-        subcommands: [IndexCommand.self, SearchCommand.self, BenchCommand.self],
+        subcommands: [IndexCommand.self, AddCommand.self, RemoveCommand.self, SearchCommand.self, BenchCommand.self],
         defaultSubcommand: SearchCommand.self
     )
 

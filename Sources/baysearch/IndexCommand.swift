@@ -2,23 +2,25 @@ import ArgumentParser
 import BaySearch
 import Foundation
 
-/// `baysearch index`: builds an index from directories, text files and JSONL files.
+/// `baysearch index`: makes an index hold exactly the documents of its sources.
 struct IndexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "index",
-        abstract: "Build an index from directories, .txt/.md files and .jsonl files.",
+        abstract: "Build or update an index from directories, .txt/.md files and .jsonl files.",
         discussion: """
             A directory contributes every *.txt and *.md file below it (id = path relative to it, \
             title = first non-empty line); a .txt/.md file contributes itself (id = file name); \
-            a .jsonl file contributes one {"id", "title", "text"} object per line. The new index \
-            replaces the old one only once it is complete.
+            a .jsonl file contributes one {"id", "title", "text"} object per line. On an existing \
+            index, new and changed documents are indexed, unchanged ones kept and ones no source \
+            holds removed. Every change is committed whole or not at all.
             """
     )
 
     @OptionGroup var indexOption: IndexOption
+    @OptionGroup var threadsOption: ThreadsOption
 
-    @Option(name: .long, help: "Threads that analyse documents (default: one per core).")
-    var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Flag(name: .long, help: "Build the index afresh instead of updating it.")
+    var rebuild = false
 
     @Argument(help: "Directories, .txt/.md files or .jsonl files to index.")
     var sources: [String]
@@ -27,24 +29,26 @@ struct IndexCommand: ParsableCommand {
         guard !sources.isEmpty else {
             throw ValidationError("give at least one SOURCE to index")
         }
-        guard (1...IndexBuilder.maximumWorkerCount).contains(threads) else {
-            throw ValidationError("--threads must be from 1 to \(IndexBuilder.maximumWorkerCount)")
-        }
     }
 
     func run() throws {
         do {
-            try IndexCommand.build(sources: sources, into: indexOption.index ?? IndexOption.defaultPath, threads: threads)
+            try IndexCommand.build(
+                sources: sources, into: indexOption.index ?? IndexOption.defaultPath,
+                mode: rebuild ? .rebuild : .mirror, threads: threadsOption.threads)
         } catch {
             throw Terminal.fail(error)
         }
     }
 
-    /// Builds the index, showing progress on a terminal and a summary line at the end.
-    static func build(sources: [String], into path: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+    /// Builds or updates the index, showing progress on a terminal and a summary line at the end.
+    static func build(
+        sources: [String], into path: String, mode: IndexBuilder.Mode = .mirror,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) throws {
         let showProgress = Terminal.standardErrorIsTerminal
         let summary = try IndexBuilder(workerCount: threads).build(
-            sources: sources, into: path,
+            sources: sources, into: path, mode: mode,
             warn: { Terminal.printError("warning: \($0)") },
             progress: { progress in
                 if showProgress {
@@ -57,14 +61,32 @@ struct IndexCommand: ParsableCommand {
         Terminal.writeError("indexed \(describe(summary)) into \(path)\n")
     }
 
-    private static func describe(_ progress: IndexBuilder.Progress) -> String {
+    static func describe(_ progress: IndexBuilder.Progress) -> String {
         let megabytes = Double(progress.bytesIndexed) / 1_000_000
         let rate = progress.seconds > 0 ? megabytes / progress.seconds : 0
         var text = "\(progress.documentsIndexed) of \(progress.documentsRead) documents read, "
             + String(format: "%.1f MB in %.1f s (%.1f MB/s)", megabytes, progress.seconds, rate)
+        if progress.documentsUnchanged > 0 {
+            text += ", \(progress.documentsUnchanged) unchanged"
+        }
+        if progress.documentsRemoved > 0 {
+            text += ", \(progress.documentsRemoved) removed"
+        }
         if progress.documentsSkipped > 0 {
             text += ", \(progress.documentsSkipped) skipped"
         }
         return text
+    }
+}
+
+/// `--threads`, shared by the commands that analyse documents.
+struct ThreadsOption: ParsableArguments {
+    @Option(name: .long, help: "Threads that analyse documents (default: one per core).")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard (1...IndexBuilder.maximumWorkerCount).contains(threads) else {
+            throw ValidationError("--threads must be from 1 to \(IndexBuilder.maximumWorkerCount)")
+        }
     }
 }

@@ -1,15 +1,18 @@
 import Foundation
 
-/// Builds an index from sources, analysing on every core, and commits it atomically.
+/// Builds and updates an index from sources, analysing on every core, and commits each
+/// change atomically.
 ///
 ///     let summary = try IndexBuilder().build(sources: ["Corpus"], into: ".baysearch")
-///     print(summary.documentCount)
+///     print(summary.documentsIndexed, summary.documentsUnchanged, summary.documentsRemoved)
 ///
-/// One thread reads documents; each worker thread analyses them with its own `Analyzer`
-/// and fills its own `SegmentWriter`, writing a segment whenever the writer holds
-/// `flushBytes`, so memory stays bounded by the flush size, not the corpus. The new index
-/// replaces the old one only once every segment is on disk; on any failure the old index
-/// stays as it was.
+/// One thread reads documents and compares each with the index by id and content hash;
+/// new and changed ones go to worker threads, each analysing with its own `Analyzer` and
+/// filling its own `SegmentWriter`, writing a segment whenever it holds `flushBytes`, so
+/// memory stays bounded by the flush size, not the corpus. A changed or vanished document
+/// is deleted from its old segment by a tombstone. The build's segments are merged into
+/// one, the change is committed, and then `MergePolicy` may merge older segments. On any
+/// failure before the commit, the old index stays exactly as it was.
 public struct IndexBuilder: Sendable {
     /// How many threads analyse documents (1 to `maximumWorkerCount`).
     public var workerCount: Int
@@ -17,10 +20,22 @@ public struct IndexBuilder: Sendable {
     public static let maximumWorkerCount = 256
     /// How many bytes of text and postings a worker holds before writing a segment.
     public var flushBytes: Int
+    var mergePolicy = MergePolicy()
 
     public init(workerCount: Int = ProcessInfo.processInfo.activeProcessorCount, flushBytes: Int = 32 << 20) {
         self.workerCount = min(max(1, workerCount), IndexBuilder.maximumWorkerCount)
         self.flushBytes = max(1, flushBytes)
+    }
+
+    /// What a build does with the documents already in the index.
+    public enum Mode: Sendable {
+        /// The index ends up holding exactly the sources' documents: new ones are added,
+        /// changed ones re-indexed, unchanged ones kept, and ones no source holds removed.
+        case mirror
+        /// New and changed documents are added or re-indexed; every other one stays.
+        case add
+        /// The index is built afresh from the sources, ignoring what it held.
+        case rebuild
     }
 
     /// What the build did, reported while it runs and at its end.
@@ -30,85 +45,144 @@ public struct IndexBuilder: Sendable {
         public var documentsIndexed = 0
         public var bytesIndexed = 0
         public var documentsSkipped = 0
+        /// Documents the index already held with the same content.
+        public var documentsUnchanged = 0
+        /// Documents removed because no source holds them any more (`.mirror`).
+        public var documentsRemoved = 0
         public var seconds = 0.0
     }
 
-    /// Builds the index at `indexPath` from `sources`, replacing what was there.
+    /// Brings the index at `indexPath` up to date with `sources`.
     ///
     /// - Parameters:
+    ///   - mode: what happens to documents the index already holds; see `Mode`.
     ///   - warn: called with one line for each file or line skipped (bad UTF-8, bad JSON,
     ///     duplicate id), from any thread.
     ///   - progress: called about ten times a second on the calling thread, and once at the end.
     @discardableResult
     public func build(
-        sources: [String], into indexPath: String,
+        sources: [String], into indexPath: String, mode: Mode = .mirror,
         warn: @escaping @Sendable (String) -> Void = { _ in },
         progress: (Progress) -> Void = { _ in }
     ) throws -> Progress {
         let directory = IndexDirectory(path: indexPath)
         let lock = try directory.lockForWriting()
-        defer { _ = lock }
-        let previous: IndexDirectory.Manifest?
+        return try withExtendedLifetime(lock) {
+            let (live, generation) = try openForUpdate(directory, mode: mode, warn: warn)
+            let names = _SegmentNames(generation: generation)
+            let started = Date()
+            let queue = _DocumentQueue(capacityBytes: (16 << 20) * workerCount)
+            let workers = (0..<workerCount).map { _ in
+                _IndexWorker(names: names, directory: directory, flushBytes: flushBytes, warn: warn)
+            }
+            let finished = DispatchGroup()
+            for worker in workers {
+                finished.enter()
+                let thread = Thread {
+                    worker.run(queue)
+                    finished.leave()
+                }
+                thread.stackSize = 8 << 20
+                thread.start()
+            }
+
+            var report = Progress()
+            let readFailure: Error?
+            do {
+                try feed(sources, to: queue, live: live, mode: mode, workers: workers, started: started,
+                         report: &report, warn: warn, progress: progress)
+                queue.close()
+                readFailure = nil
+            } catch {
+                queue.cancel()
+                readFailure = error
+            }
+            // The workers still analyse what the queue holds: keep reporting until they finish.
+            while finished.wait(timeout: .now() + 0.1) == .timedOut {
+                (report.documentsIndexed, report.bytesIndexed) = _IndexWorker.totals(workers)
+                report.seconds = Date().timeIntervalSince(started)
+                progress(report)
+            }
+            do {
+                if let failure = workers.lazy.compactMap(\.failure).first ?? readFailure {
+                    throw failure
+                }
+                let built = try combine(workers.flatMap(\.segments), names: names, directory: directory)
+                try commit(live, adding: built, generation: generation, names: names, directory: directory, warn: warn)
+            } catch {
+                directory.remove(names.all)
+                throw error
+            }
+            (report.documentsIndexed, report.bytesIndexed) = _IndexWorker.totals(workers)
+            report.documentsSkipped += workers.reduce(0) { $0 + $1.documentsSkipped }
+            report.seconds = Date().timeIntervalSince(started)
+            progress(report)
+            return report
+        }
+    }
+
+    /// Removes the documents with `ids` from the index at `indexPath`; an id the index does
+    /// not hold is reported through `warn`. Returns how many were removed.
+    @discardableResult
+    public func remove(ids: [String], from indexPath: String, warn: @escaping @Sendable (String) -> Void = { _ in }) throws -> Int {
+        let directory = IndexDirectory(path: indexPath)
+        let manifest = try directory.readManifest()
+        let lock = try directory.lockForWriting()
+        return try withExtendedLifetime(lock) {
+            let live = try _LiveDocuments(try directory.readManifest(), in: directory)
+            var removed = 0
+            for id in ids {
+                if try live.delete(id) {
+                    removed += 1
+                } else {
+                    warn("the index holds no document \(id)")
+                }
+            }
+            if removed > 0 {
+                let generation = max(manifest.generation, directory.highestFileGeneration()) + 1
+                let names = _SegmentNames(generation: generation)
+                try commit(live, adding: [], generation: generation, names: names, directory: directory, warn: warn)
+            }
+            return removed
+        }
+    }
+
+    /// The committed index this build starts from (empty for a new index or `.rebuild`) and
+    /// the generation its files will carry. Leftovers of interrupted builds are removed.
+    private func openForUpdate(
+        _ directory: IndexDirectory, mode: Mode, warn: @Sendable (String) -> Void
+    ) throws -> (_LiveDocuments, generation: Int) {
+        var manifest: IndexDirectory.Manifest?
+        var live = _LiveDocuments()
         do {
-            previous = try directory.readManifest()
-            // Files no manifest names are leftovers of an interrupted build.
-            directory.removeUnreferencedFiles(keeping: Set(previous?.segments ?? []))
+            manifest = try directory.readManifest()
+            directory.removeUnreferencedFiles(keeping: manifest?.files ?? [])
+            if mode != .rebuild, let manifest {
+                live = try _LiveDocuments(manifest, in: directory)
+            }
         } catch .missing {
-            previous = nil
+            manifest = nil
         } catch .newerFormat(let path, let version) {
             throw IndexError.newerFormat(path: path, version: version)  // never overwrite a newer index
         } catch {
-            previous = nil  // damaged or older: replaced at commit, and only then deleted
-        }
-        let generation = max(previous?.generation ?? 0, directory.highestSegmentGeneration()) + 1
-        let started = Date()
-        let queue = _DocumentQueue(capacityBytes: (16 << 20) * workerCount)
-        let workers = (0..<workerCount).map { number in
-            _IndexWorker(number: number, generation: generation, directory: directory, flushBytes: flushBytes, warn: warn)
-        }
-        let finished = DispatchGroup()
-        for worker in workers {
-            finished.enter()
-            let thread = Thread {
-                worker.run(queue)
-                finished.leave()
+            // A damaged or older index is replaced at the commit, and only then deleted.
+            guard mode != .add else {
+                throw error
             }
-            thread.stackSize = 8 << 20
-            thread.start()
+            if mode == .mirror {
+                warn("\(error); building it afresh from the sources")
+            }
         }
-
-        var report = Progress()
-        let readFailure: Error?
-        do {
-            try feed(sources, to: queue, workers: workers, started: started, report: &report, warn: warn, progress: progress)
-            queue.close()
-            readFailure = nil
-        } catch {
-            queue.cancel()
-            readFailure = error
-        }
-        // The workers still analyse what the queue holds: keep reporting until they finish.
-        while finished.wait(timeout: .now() + 0.1) == .timedOut {
-            (report.documentsIndexed, report.bytesIndexed) = _IndexWorker.totals(workers)
-            report.seconds = Date().timeIntervalSince(started)
-            progress(report)
-        }
-        if let failure = workers.lazy.compactMap(\.failure).first ?? readFailure {
-            directory.remove(workers.flatMap(\.segments))
-            throw failure
-        }
-        try directory.commit(segments: workers.flatMap(\.segments), generation: generation)
-        (report.documentsIndexed, report.bytesIndexed) = _IndexWorker.totals(workers)
-        report.documentsSkipped += workers.reduce(0) { $0 + $1.documentsSkipped }
-        report.seconds = Date().timeIntervalSince(started)
-        progress(report)
-        return report
+        let generation = max(manifest?.generation ?? 0, directory.highestFileGeneration()) + 1
+        return (live, generation)
     }
 
-    /// Reads every document into the queue, skipping duplicate ids, and reports progress.
+    /// Reads every document, skipping duplicate ids and unchanged documents, deleting the
+    /// old versions of changed ones and, for `.mirror`, documents no source holds; queues
+    /// the rest for the workers and reports progress.
     private func feed(
-        _ sources: [String], to queue: _DocumentQueue, workers: [_IndexWorker], started: Date,
-        report: inout Progress, warn: @escaping @Sendable (String) -> Void, progress: (Progress) -> Void
+        _ sources: [String], to queue: _DocumentQueue, live: _LiveDocuments, mode: Mode, workers: [_IndexWorker],
+        started: Date, report: inout Progress, warn: @escaping @Sendable (String) -> Void, progress: (Progress) -> Void
     ) throws {
         var lastReport = Date.distantPast
         var seenIds = Set<String>()
@@ -120,6 +194,11 @@ public struct IndexBuilder: Sendable {
                 counts.documentsSkipped += 1
                 return
             }
+            if try live.holds(document.id, contentHash: document.contentHash) {
+                counts.documentsUnchanged += 1
+                return
+            }
+            try live.delete(document.id)
             counts.bytesRead += document.text.count
             guard queue.push(document) else {
                 throw _BuildCancelled()
@@ -132,16 +211,117 @@ public struct IndexBuilder: Sendable {
                 progress(counts)
             }
         }
+        if mode == .mirror {
+            for id in Array(live.ids) where !seenIds.contains(id) {
+                try live.delete(id)
+                counts.documentsRemoved += 1
+            }
+        }
         report = counts
+    }
+
+    /// The build's segments merged into one, so that each build adds one segment.
+    private func combine(_ segments: [String], names: _SegmentNames, directory: IndexDirectory) throws -> [String] {
+        guard segments.count > 1 else {
+            return segments
+        }
+        let readers = try segments.map { name throws(IndexError) in try SegmentReader(path: directory.path + "/" + name) }
+        let merged = names.next()
+        _ = try SegmentMerger.merge(readers, to: directory.path + "/" + merged)
+        directory.remove(segments)
+        return [merged]
+    }
+
+    /// Commits the live documents' deletions and `added` segments, when anything changed,
+    /// then merges segments as `mergePolicy` asks. A failed merge leaves the committed index
+    /// as it is and is only reported.
+    private func commit(
+        _ live: _LiveDocuments, adding added: [String], generation: Int, names: _SegmentNames,
+        directory: IndexDirectory, warn: @Sendable (String) -> Void
+    ) throws {
+        let (entries, written) = try live.entriesAfterDeletions(generation: generation, in: directory)
+        names.record(written)
+        let manifest = IndexDirectory.Manifest(
+            generation: generation, segments: entries + added.map { IndexDirectory.Manifest.Entry(segment: $0) })
+        guard manifest.segments != live.entries || !directory.exists else {
+            return
+        }
+        try directory.commit(manifest)
+        do {
+            try mergeSegments(of: manifest, names: names, directory: directory)
+        } catch {
+            warn("merging segments failed (\(error)); the index is complete, merging is tried again at the next update")
+        }
+    }
+
+    /// Applies `mergePolicy` until it asks for nothing more, committing after each round.
+    private func mergeSegments(of committed: IndexDirectory.Manifest, names: _SegmentNames, directory: IndexDirectory) throws {
+        var manifest = committed
+        while true {
+            let segments = try manifest.segments.map { entry throws(IndexError) in try directory.openSegment(entry) }
+            let groups = mergePolicy.merges(for: segments.map {
+                MergePolicy.Segment(bytes: $0.byteCount, documents: $0.documentCount, deleted: $0.deleted.count)
+            })
+            guard !groups.isEmpty else {
+                return
+            }
+            var replacement: [Int: IndexDirectory.Manifest.Entry?] = [:]
+            for group in groups {
+                let name = names.next()
+                let merged = try SegmentMerger.merge(group.map { segments[$0] }, to: directory.path + "/" + name)
+                for index in group {
+                    replacement[index] = .some(nil)
+                }
+                replacement[group[0]] = merged.documentCount > 0 ? IndexDirectory.Manifest.Entry(segment: name) : .some(nil)
+            }
+            var entries: [IndexDirectory.Manifest.Entry] = []
+            for (index, entry) in manifest.segments.enumerated() {
+                if let replaced = replacement[index] {
+                    entries += replaced.map { [$0] } ?? []
+                } else {
+                    entries.append(entry)
+                }
+            }
+            manifest = IndexDirectory.Manifest(generation: manifest.generation + 1, segments: entries)
+            try directory.commit(manifest)
+        }
     }
 }
 
 private struct _BuildCancelled: Error {}
 
+/// Hands out the names of the files one build writes, from any thread, and remembers them
+/// so that a failed build removes exactly its own files.
+final class _SegmentNames: @unchecked Sendable {
+    private let generation: Int
+    private let lock = NSLock()
+    private var names: [String] = []
+    private var sequence = 0
+
+    init(generation: Int) {
+        self.generation = generation
+    }
+
+    func next() -> String {
+        lock.withLock {
+            let name = IndexDirectory.segmentName(generation: generation, sequence: sequence)
+            sequence += 1
+            names.append(name)
+            return name
+        }
+    }
+
+    /// Adds files written under other names (deletion files) to `all`.
+    func record(_ written: [String]) {
+        lock.withLock { names += written }
+    }
+
+    var all: [String] { lock.withLock { names } }
+}
+
 /// One indexing thread's state: its analyzer, its current segment and the segments it wrote.
 private final class _IndexWorker: @unchecked Sendable {
-    let number: Int
-    let generation: Int
+    let names: _SegmentNames
     let directory: IndexDirectory
     let flushBytes: Int
     let warn: @Sendable (String) -> Void
@@ -152,9 +332,8 @@ private final class _IndexWorker: @unchecked Sendable {
     private(set) var segments: [String] = []
     private(set) var failure: Error?
 
-    init(number: Int, generation: Int, directory: IndexDirectory, flushBytes: Int, warn: @escaping @Sendable (String) -> Void) {
-        self.number = number
-        self.generation = generation
+    init(names: _SegmentNames, directory: IndexDirectory, flushBytes: Int, warn: @escaping @Sendable (String) -> Void) {
+        self.names = names
         self.directory = directory
         self.flushBytes = flushBytes
         self.warn = warn
@@ -176,7 +355,7 @@ private final class _IndexWorker: @unchecked Sendable {
                     documentsSkipped += 1
                     continue
                 }
-                writer.add(id: document.id, title: document.title, text: document.text, analyzed: analyzed)
+                writer.add(document, analyzed: analyzed)
                 lock.withLock {
                     documentsIndexed += 1
                     bytesIndexed += document.text.count
@@ -209,8 +388,8 @@ private final class _IndexWorker: @unchecked Sendable {
     }
 
     private func flush(_ writer: SegmentWriter) throws {
-        let name = IndexDirectory.segmentName(generation: generation, worker: number, sequence: segments.count)
-        try _FileIO.writeSynced(SegmentSerializer.serialize(writer), to: directory.path + "/" + name)
+        let name = names.next()
+        try SegmentSerializer.write(writer, to: directory.path + "/" + name)
         segments.append(name)
     }
 }

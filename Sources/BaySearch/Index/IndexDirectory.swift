@@ -1,22 +1,69 @@
 import Foundation
 
-/// The files of an index directory: segment files, the manifest naming the live ones, and a
-/// writer's lock.
+/// The files of an index directory: segment files, their deletion files, the manifest
+/// naming the live ones, and a writer's lock.
 ///
-/// A commit writes new segments, syncs them, then replaces `manifest.json` by rename, so a
+/// A commit writes new files, syncs them, then replaces `manifest.json` by rename, so a
 /// reader sees the old index or the new one, never a mix, and a crash leaves the old one.
 /// Files no manifest names are leftovers of an interrupted build and are removed by the next
-/// commit.
+/// writer.
 struct IndexDirectory {
     static let manifestName = "manifest.json"
     static let lockFileName = "write.lock"
 
     let path: String
 
+    /// The committed state of an index. `checksum` is the CRC-32C of the manifest encoded
+    /// with `checksum` zero, so a damaged manifest is told from a valid one.
     struct Manifest: Codable, Equatable {
         var format: Int
         var generation: Int
-        var segments: [String]
+        var segments: [Entry]
+        var checksum: UInt32 = 0
+
+        /// A live segment and the file of its deleted documents, if any.
+        struct Entry: Codable, Equatable {
+            var segment: String
+            var deletions: String?
+
+            init(segment: String, deletions: String? = nil) {
+                self.segment = segment
+                self.deletions = deletions
+            }
+        }
+
+        init(generation: Int, segments: [Entry]) {
+            format = Int(SegmentFormat.version)
+            self.generation = generation
+            self.segments = segments
+        }
+
+        /// Every file the manifest names.
+        var files: Set<String> {
+            Set(segments.flatMap { [$0.segment] + ($0.deletions.map { [$0] } ?? []) })
+        }
+
+        func encoded() throws(IndexError) -> [UInt8] {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            do {
+                var sealed = self
+                sealed.checksum = 0
+                sealed.checksum = _Checksum.crc32c(Array(try encoder.encode(sealed)))
+                return Array(try encoder.encode(sealed))
+            } catch {
+                throw .unwritable(path: IndexDirectory.manifestName, reason: error.localizedDescription)
+            }
+        }
+
+        /// The manifest in `data`, or nil when it is not one or its checksum fails.
+        static func decode(_ data: Data) -> Manifest? {
+            guard let manifest = try? JSONDecoder().decode(Manifest.self, from: data),
+                  (try? manifest.encoded()) == Array(data) else {
+                return nil
+            }
+            return manifest
+        }
     }
 
     var exists: Bool {
@@ -34,19 +81,27 @@ struct IndexDirectory {
         } catch {
             throw .unreadable(path: manifestPath, reason: error.localizedDescription)
         }
-        guard let manifest = try? JSONDecoder().decode(Manifest.self, from: data) else {
+        guard let format = try? JSONDecoder().decode(_ManifestFormat.self, from: data).format else {
             throw .corrupt("\(manifestPath) is not a BaySearch manifest")
         }
-        guard manifest.format <= Int(SegmentFormat.version) else {
-            throw .newerFormat(path: manifestPath, version: manifest.format)
+        guard format <= Int(SegmentFormat.version) else {
+            throw .newerFormat(path: manifestPath, version: format)
         }
-        guard manifest.format == Int(SegmentFormat.version) else {
-            throw .olderFormat(path: manifestPath, version: manifest.format)
+        guard format == Int(SegmentFormat.version) else {
+            throw .olderFormat(path: manifestPath, version: format)
         }
-        guard manifest.segments.allSatisfy(IndexDirectory.isSegmentName) else {
-            throw .corrupt("\(manifestPath) names a file that is not a segment")
+        guard let manifest = Manifest.decode(data) else {
+            throw .corrupt("\(manifestPath) fails its checksum or is not a BaySearch manifest")
+        }
+        guard manifest.segments.allSatisfy({ IndexDirectory.isSegmentName($0.segment) && ($0.deletions.map(IndexDirectory.isDeletionsName) ?? true) }) else {
+            throw .corrupt("\(manifestPath) names a file that is not part of an index")
         }
         return manifest
+    }
+
+    /// Opens a live segment with its deletions.
+    func openSegment(_ entry: Manifest.Entry) throws(IndexError) -> SegmentReader {
+        try SegmentReader(path: path + "/" + entry.segment, deletionsPath: entry.deletions.map { path + "/" + $0 })
     }
 
     /// Creates the directory if needed and takes the writer's lock; the lock lasts as long
@@ -60,18 +115,10 @@ struct IndexDirectory {
         return try _WriteLock(path: path + "/" + IndexDirectory.lockFileName, indexPath: path)
     }
 
-    /// Makes `segments` the index, atomically, then removes files no longer named.
-    func commit(segments: [String], generation: Int) throws(IndexError) {
-        let manifest = Manifest(format: Int(SegmentFormat.version), generation: generation, segments: segments)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let bytes: [UInt8]
-        do {
-            bytes = Array(try encoder.encode(manifest))
-        } catch {
-            throw .unwritable(path: path, reason: error.localizedDescription)
-        }
-        let temporary = path + "/" + IndexDirectory.manifestName + ".tmp-\(generation)"
+    /// Makes `manifest` the index, atomically, then removes files no longer named.
+    func commit(_ manifest: Manifest) throws(IndexError) {
+        let bytes = try manifest.encoded()
+        let temporary = path + "/" + IndexDirectory.manifestName + ".tmp-\(manifest.generation)"
         unlink(temporary)
         try _FileIO.writeSynced([bytes], to: temporary)
         guard rename(temporary, path + "/" + IndexDirectory.manifestName) == 0 else {
@@ -80,14 +127,15 @@ struct IndexDirectory {
             throw .unwritable(path: path, reason: reason)
         }
         _FileIO.syncDirectory(path)
-        removeUnreferencedFiles(keeping: Set(segments))
+        removeUnreferencedFiles(keeping: manifest.files)
     }
 
-    /// Removes segment files and temporary manifests that the manifest does not name.
+    /// Removes segment files, deletion files and temporary manifests that `live` does not name.
     func removeUnreferencedFiles(keeping live: Set<String>) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         for name in names where !live.contains(name) {
-            if IndexDirectory.isSegmentName(name) || name.hasPrefix(IndexDirectory.manifestName + ".tmp-") {
+            if IndexDirectory.isSegmentName(name) || IndexDirectory.isDeletionsName(name)
+                || name.hasPrefix(IndexDirectory.manifestName + ".tmp-") {
                 unlink(path + "/" + name)
             }
         }
@@ -100,23 +148,38 @@ struct IndexDirectory {
         }
     }
 
-    /// The highest generation any segment file here carries (0 if none), so a new build
-    /// never reuses a name, even when the manifest could not be read.
-    func highestSegmentGeneration() -> Int {
+    /// The highest generation any file here carries (0 if none), so a new build never
+    /// reuses a name, even when the manifest could not be read.
+    func highestFileGeneration() -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        return names.filter(IndexDirectory.isSegmentName)
+        return names.filter { IndexDirectory.isSegmentName($0) || IndexDirectory.isDeletionsName($0) }
             .compactMap { Int($0.dropFirst("seg-".count).prefix { $0 != "-" }) }
             .max() ?? 0
     }
 
     /// The name of a new segment file.
-    static func segmentName(generation: Int, worker: Int, sequence: Int) -> String {
-        "seg-\(generation)-\(worker)-\(sequence).\(SegmentFormat.fileExtension)"
+    static func segmentName(generation: Int, sequence: Int) -> String {
+        "seg-\(generation)-\(sequence).\(SegmentFormat.fileExtension)"
+    }
+
+    /// The name of a new deletion file of `segment`, written at `generation`.
+    static func deletionsName(of segment: String, generation: Int) -> String {
+        "seg-\(generation)-of-" + segment.dropLast(SegmentFormat.fileExtension.count + 1) + "." + DeletedDocuments.fileExtension
     }
 
     static func isSegmentName(_ name: String) -> Bool {
         name.hasPrefix("seg-") && name.hasSuffix("." + SegmentFormat.fileExtension) && !name.contains("/")
     }
+
+    static func isDeletionsName(_ name: String) -> Bool {
+        name.hasPrefix("seg-") && name.hasSuffix("." + DeletedDocuments.fileExtension) && !name.contains("/")
+    }
+}
+
+/// Just the format of a manifest, read before the rest so an older or newer layout is
+/// reported as such.
+private struct _ManifestFormat: Decodable {
+    var format: Int
 }
 
 /// An exclusive advisory lock (flock) on the index's lock file, released on deinit or when

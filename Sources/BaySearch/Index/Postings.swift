@@ -6,13 +6,14 @@
 /// intersecting lists touches no positions and verifying a phrase decodes only the
 /// positions of documents that hold every term.
 ///
-/// Invariant: `documents` ascends; `positionStarts` has one more entry than `documents`, and
-/// the positions of `documents[i]` are the `frequencies[i]` varint deltas in
-/// `positionStarts[i]..<positionStarts[i + 1]` of the segment's bytes.
+/// Documents the segment marks deleted are left out, so nothing above sees them.
+///
+/// Invariant: `documents` ascends; the positions of `documents[i]` are the `frequencies[i]`
+/// varint deltas in `positionRanges[i]` of the segment's bytes.
 struct Postings {
     private(set) var documents: [Int32] = []
     private(set) var frequencies: [Int] = []
-    private var positionStarts: [Int] = []
+    private var positionRanges: [Range<Int>] = []
     private let segment: SegmentReader
 
     var documentFrequency: Int { documents.count }
@@ -48,15 +49,35 @@ struct Postings {
             lengths.append(Int(clamping: try reader.readVarInt()))
         }
         var start = reader.offset
-        positionStarts.reserveCapacity(Int(count) + 1)
-        positionStarts.append(start)
+        positionRanges.reserveCapacity(Int(count))
         for length in lengths {
             guard length <= end - start else {
                 throw .corrupt("\(segment.path): positions run past their postings list")
             }
+            positionRanges.append(start..<start + length)
             start += length
-            positionStarts.append(start)
         }
+        if !segment.deleted.isEmpty {
+            removeDeleted()
+        }
+    }
+
+    private mutating func removeDeleted() {
+        var kept = 0
+        for index in documents.indices where !segment.deleted.contains(Int(documents[index])) {
+            documents[kept] = documents[index]
+            frequencies[kept] = frequencies[index]
+            positionRanges[kept] = positionRanges[index]
+            kept += 1
+        }
+        documents.removeLast(documents.count - kept)
+        frequencies.removeLast(frequencies.count - kept)
+        positionRanges.removeLast(positionRanges.count - kept)
+    }
+
+    /// The encoded positions of `documents[index]`, which a merge copies as they are.
+    func positionBytes(at index: Int) throws(IndexError) -> UnsafeRawBufferPointer {
+        try segment.bytes(positionRanges[index])
     }
 
     /// The ascending positions of the term in `documents[index]`.
@@ -69,7 +90,7 @@ struct Postings {
     /// Replaces the contents of `positions` with the term's positions in `documents[index]`,
     /// reusing its storage: phrase matching calls this for every candidate document.
     func positions(at index: Int, into positions: inout [UInt32]) throws(IndexError) {
-        var reader = segment.reader(from: positionStarts[index], to: positionStarts[index + 1])
+        var reader = try segment.reader(from: positionRanges[index].lowerBound, to: positionRanges[index].upperBound)
         positions.removeAll(keepingCapacity: true)
         var position: UInt64 = 0
         for _ in 0..<frequencies[index] {

@@ -1,43 +1,52 @@
-/// The layout of a segment file, version 4. All integers are little-endian.
+/// The layout of a segment file, version 5. All integers are little-endian.
 ///
 /// ```
 /// header   magic "BAYSEG\r\n", u32 version, u32 documentCount, u64 totalWords,
-///          u32 termCount, u32 reserved, then the start offset (u64) of each section
-///          in `Section` order and the end of the last one
-/// documents  documentCount records of 48 bytes: u32 idStart, u32 idLength, u32 titleStart,
+///          u32 termCount, u32 blockSize, then the start offset (u64) of each section in
+///          `Section` order and the end of the last one, then u32 CRC-32C of the header
+///          bytes before it, u32 zero
+/// documents  documentCount records of 56 bytes: u32 idStart, u32 idLength, u32 titleStart,
 ///            u32 titleLength (into strings), u64 textStart, u32 storedLength (into texts),
 ///            u32 textLength (the original's), u32 wordCount (the document's length in ICU
 ///            words), u32 flags (`zstdCompressed`: the stored text is a zstd frame),
-///            u32 checkpointStart, u32 checkpointLength (into checkpoints)
+///            u32 checkpointStart, u32 checkpointLength (into checkpoints),
+///            u64 contentHash (`SourceDocument.contentHash`, which tells a changed document)
 /// strings    ids and titles, UTF-8, back to back
 /// texts      each document's original UTF-8 text, compressed where that saves space
 /// checkpoints per document: varint count, then count pairs of varint deltas (position,
 ///            byte offset) of `UnitTokenizer.Checkpoint`s, about one every
 ///            `UnitTokenizer.checkpointInterval` units, so a match's byte offsets are found by
 ///            walking a few units, not the text
-/// termStarts (termCount + 1) u32 offsets into termBytes; terms sorted bytewise
-/// termBytes  each term's folded UTF-8
-/// postingStarts (termCount + 1) u64 offsets into postings
 /// postings   per term: varint documentFrequency; documentFrequency varint document deltas
 ///            (the first absolute); documentFrequency varint frequencies; documentFrequency
 ///            varint byte lengths of each document's positions; then each document's
 ///            frequency varint position deltas (the first absolute)
+/// termBytes  each term's folded UTF-8, terms sorted bytewise
+/// termStarts (termCount + 1) u32 offsets into termBytes
+/// postingStarts (termCount + 1) u64 offsets into postings
+/// checksums  u32 CRC-32C of each `blockSize` block from the end of the header to the start
+///            of this section (the last block may be shorter)
 /// ```
 ///
 /// Terms are single units (an ideograph or an alphanumeric run) and bigrams of two
-/// adjacent ideographs, which make phrase matching cheap.
+/// adjacent ideographs, which make phrase matching cheap. Sections come in the order they
+/// are written, so a segment streams to disk: the offset tables follow what they point into.
+/// Blocks are checked the first time a read touches them, so opening costs the header only.
 enum SegmentFormat {
     static let magic: [UInt8] = Array("BAYSEG\r\n".utf8)
-    static let version: UInt32 = 4
-    static let documentRecordSize = 48
+    static let version: UInt32 = 5
+    static let documentRecordSize = 56
     /// The document flag for a stored text compressed with Zstandard.
     static let zstdCompressed: UInt32 = 1
     static let fileExtension = "bay"
+    /// Small enough that the first search of a fresh process checks little beyond what it reads.
+    static let blockSize = 4096
 
     enum Section: Int, CaseIterable {
-        case documents, strings, texts, checkpoints, termStarts, termBytes, postingStarts, postings
+        case documents, strings, texts, checkpoints, postings, termBytes, termStarts, postingStarts, checksums
     }
 
     static let sectionTableOffset = 32
-    static let headerSize = sectionTableOffset + 8 * (Section.allCases.count + 1)
+    static let headerChecksumOffset = sectionTableOffset + 8 * (Section.allCases.count + 1)
+    static let headerSize = headerChecksumOffset + 8
 }

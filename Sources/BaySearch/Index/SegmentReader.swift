@@ -2,25 +2,33 @@ import Foundation
 
 /// Reads one memory-mapped segment file: its documents, its term dictionary and postings.
 ///
-///     let segment = try SegmentReader(path: "index/seg-1-0.bay")
+///     let segment = try SegmentReader(path: "index/seg-1-0-0.bay")
 ///     if let postings = try segment.postings(of: Array("桥".utf8)) { print(postings.documents) }
 ///
-/// Opening checks the header and that every section lies inside the file; postings are
-/// bounds-checked as they are decoded, so a damaged file throws instead of crashing.
-final class SegmentReader: @unchecked Sendable {
+/// Opening checks the header, its checksum and that every section lies inside the file.
+/// Every other read first checks the CRC-32C of the blocks it touches (once per block), and
+/// postings are bounds-checked as they are decoded, so a damaged file throws instead of
+/// crashing or answering wrongly. Deleted documents (`deleted`) never appear in postings.
+///
+/// Not thread-safe (it remembers which blocks it has checked): one reader per thread.
+final class SegmentReader {
     let path: String
     let documentCount: Int
     let totalWords: Int
     let termCount: Int
+    let deleted: DeletedDocuments
     private let file: _MappedFile
     private let sectionStarts: [Int]
+    private let blockSize: Int
+    private var checkedBlocks: [UInt64]
 
-    init(path: String) throws(IndexError) {
+    /// Opens the segment at `path`, whose deleted documents, if any, are in the file at
+    /// `deletionsPath`.
+    init(path: String, deletionsPath: String? = nil) throws(IndexError) {
         self.path = path
         file = try _MappedFile(path: path)
         let magic = SegmentFormat.magic
-        guard file.bytes.count >= SegmentFormat.headerSize,
-              file.bytes.prefix(magic.count).elementsEqual(magic) else {
+        guard file.bytes.count >= 12, file.bytes.prefix(magic.count).elementsEqual(magic) else {
             throw .corrupt("\(path) is not a BaySearch segment")
         }
         let version = try file.load(UInt32.self, at: 8)
@@ -30,9 +38,18 @@ final class SegmentReader: @unchecked Sendable {
         guard version == SegmentFormat.version else {
             throw .olderFormat(path: path, version: Int(version))
         }
+        guard file.bytes.count >= SegmentFormat.headerSize,
+              _Checksum.crc32c(UnsafeRawBufferPointer(rebasing: file.bytes.prefix(SegmentFormat.headerChecksumOffset)))
+                == (try file.load(UInt32.self, at: SegmentFormat.headerChecksumOffset)) else {
+            throw .corrupt("\(path): its header fails its checksum")
+        }
         documentCount = Int(try file.load(UInt32.self, at: 12))
         totalWords = try file.loadInt(at: 16)
         termCount = Int(try file.load(UInt32.self, at: 24))
+        blockSize = Int(try file.load(UInt32.self, at: 28))
+        guard blockSize >= 64, blockSize <= 1 << 24 else {
+            throw .corrupt("\(path): its block size is impossible")
+        }
         var starts: [Int] = []
         for index in 0...SegmentFormat.Section.allCases.count {
             let start = try file.load(UInt64.self, at: SegmentFormat.sectionTableOffset + 8 * index)
@@ -42,11 +59,77 @@ final class SegmentReader: @unchecked Sendable {
             starts.append(Int(start))
         }
         sectionStarts = starts
-        guard size(of: .documents) == documentCount * SegmentFormat.documentRecordSize,
-              size(of: .termStarts) == (termCount + 1) * 4,
-              size(of: .postingStarts) == (termCount + 1) * 8 else {
+        func size(_ section: SegmentFormat.Section) -> Int {
+            starts[section.rawValue + 1] - starts[section.rawValue]
+        }
+        let checkedBytes = starts[SegmentFormat.Section.checksums.rawValue] - SegmentFormat.headerSize
+        let blockCount = (checkedBytes + blockSize - 1) / blockSize
+        guard starts.first == SegmentFormat.headerSize, starts.last == file.bytes.count,
+              size(.documents) == documentCount * SegmentFormat.documentRecordSize,
+              size(.termStarts) == (termCount + 1) * 4,
+              size(.postingStarts) == (termCount + 1) * 8,
+              size(.checksums) == blockCount * 4 else {
             throw .corrupt("\(path): its sections do not match its counts")
         }
+        checkedBlocks = Array(repeating: 0, count: (blockCount + 63) / 64)
+        if let deletionsPath {
+            deleted = try DeletedDocuments(path: deletionsPath, documentCount: documentCount)
+            guard deleted.deletedWords <= totalWords else {
+                throw .corrupt("\(deletionsPath) does not belong to \(path)")
+            }
+        } else {
+            deleted = DeletedDocuments(documentCount: documentCount)
+        }
+    }
+
+    /// The size of the segment file.
+    var byteCount: Int { file.bytes.count }
+
+    /// Documents not deleted.
+    var liveDocumentCount: Int { documentCount - deleted.count }
+    /// ICU words of the documents not deleted.
+    var liveWords: Int { totalWords - deleted.deletedWords }
+
+    /// Checks the CRC-32C of every block that bytes `from..<to` touch, each block once.
+    @inline(__always)
+    private func check(from: Int, to: Int) throws(IndexError) {
+        guard from < to else {
+            return
+        }
+        guard from >= SegmentFormat.headerSize, to <= start(of: .checksums) else {
+            throw .corrupt("\(path): a read at byte \(from) lies outside the checked sections")
+        }
+        var block = (from - SegmentFormat.headerSize) / blockSize
+        let last = (to - 1 - SegmentFormat.headerSize) / blockSize
+        while block <= last {
+            if checkedBlocks[block >> 6] & (1 << UInt64(block & 63)) == 0 {
+                try checkBlock(block)
+            }
+            block += 1
+        }
+    }
+
+    private func checkBlock(_ block: Int) throws(IndexError) {
+        let from = SegmentFormat.headerSize + block * blockSize
+        let to = min(from + blockSize, start(of: .checksums))
+        let stored = try file.load(UInt32.self, at: start(of: .checksums) + 4 * block)
+        guard _Checksum.crc32c(UnsafeRawBufferPointer(rebasing: file.bytes[from..<to])) == stored else {
+            throw .corrupt("\(path): bytes \(from)–\(to) fail their checksum")
+        }
+        checkedBlocks[block >> 6] |= 1 << UInt64(block & 63)
+    }
+
+    /// A checked little-endian integer of a section.
+    @inline(__always)
+    private func load<T: FixedWidthInteger>(_ type: T.Type, at offset: Int) throws(IndexError) -> T {
+        try check(from: offset, to: offset + MemoryLayout<T>.size)
+        return try file.load(type, at: offset)
+    }
+
+    @inline(__always)
+    private func loadInt(at offset: Int) throws(IndexError) -> Int {
+        try check(from: offset, to: offset + 8)
+        return try file.loadInt(at: offset)
     }
 
     private func start(of section: SegmentFormat.Section) -> Int { sectionStarts[section.rawValue] }
@@ -69,38 +152,43 @@ final class SegmentReader: @unchecked Sendable {
         try string(recordField: 8, of: document)
     }
 
+    func contentHash(of document: Int) throws(IndexError) -> UInt64 {
+        try load(UInt64.self, at: record(document) + 48)
+    }
+
     func wordCount(of document: Int) throws(IndexError) -> Int {
-        Int(try file.load(UInt32.self, at: record(document) + 32))
+        Int(try load(UInt32.self, at: record(document) + 32))
     }
 
     /// The document's original UTF-8 text.
     func text(of document: Int) throws(IndexError) -> [UInt8] {
-        let record = record(document)
-        let start = try file.loadInt(at: record + 16)
-        let storedLength = Int(try file.load(UInt32.self, at: record + 24))
-        let length = Int(try file.load(UInt32.self, at: record + 28))
-        let flags = try file.load(UInt32.self, at: record + 36)
-        let stored = try slice(of: .texts, start: start, length: storedLength)
-        guard flags & SegmentFormat.zstdCompressed != 0 else {
-            return Array(stored)
+        let stored = try storedText(of: document)
+        guard stored.compressed else {
+            return Array(stored.bytes)
         }
-        guard let text = _Zstd.decompress(stored, length: length) else {
+        guard let text = _Zstd.decompress(stored.bytes, length: stored.textLength) else {
             throw .corrupt("\(path): the stored text of document \(document) does not decompress")
         }
         return text
     }
 
+    /// The stored (possibly compressed) text bytes of a document and whether they are
+    /// compressed, which a merge copies without decompressing.
+    func storedText(of document: Int) throws(IndexError) -> (bytes: UnsafeRawBufferPointer, textLength: Int, compressed: Bool) {
+        let record = record(document)
+        let start = try loadInt(at: record + 16)
+        let storedLength = Int(try load(UInt32.self, at: record + 24))
+        let length = Int(try load(UInt32.self, at: record + 28))
+        let flags = try load(UInt32.self, at: record + 36)
+        return (try slice(of: .texts, start: start, length: storedLength), length, flags & SegmentFormat.zstdCompressed != 0)
+    }
+
     /// Every checkpoint of the document, positions and offsets ascending.
     func checkpoints(of document: Int) throws(IndexError) -> [UnitTokenizer.Checkpoint] {
-        let record = record(document)
-        let start = Int(try file.load(UInt32.self, at: record + 40))
-        let length = Int(try file.load(UInt32.self, at: record + 44))
-        guard start + length <= size(of: .checkpoints) else {
-            throw .corrupt("\(path): document \(document)'s checkpoints lie outside their section")
-        }
-        var reader = self.reader(from: self.start(of: .checkpoints) + start, to: self.start(of: .checkpoints) + start + length)
+        let bytes = try checkpointBytes(of: document)
+        var reader = _ByteReader(bytes, from: 0, to: bytes.count, path: path)
         let count = try reader.readVarInt()
-        guard count <= UInt64(length) else {
+        guard count <= UInt64(bytes.count) else {
             throw .corrupt("\(path): document \(document) claims more checkpoints than it stores")
         }
         var checkpoints: [UnitTokenizer.Checkpoint] = []
@@ -118,14 +206,22 @@ final class SegmentReader: @unchecked Sendable {
         return checkpoints
     }
 
+    /// The encoded checkpoints of a document, which a merge copies as they are.
+    func checkpointBytes(of document: Int) throws(IndexError) -> UnsafeRawBufferPointer {
+        let record = record(document)
+        let start = Int(try load(UInt32.self, at: record + 40))
+        let length = Int(try load(UInt32.self, at: record + 44))
+        return try slice(of: .checkpoints, start: start, length: length)
+    }
+
     private func record(_ document: Int) -> Int {
         start(of: .documents) + document * SegmentFormat.documentRecordSize
     }
 
     private func string(recordField offset: Int, of document: Int) throws(IndexError) -> String {
         let record = record(document)
-        let start = Int(try file.load(UInt32.self, at: record + offset))
-        let length = Int(try file.load(UInt32.self, at: record + offset + 4))
+        let start = Int(try load(UInt32.self, at: record + offset))
+        let length = Int(try load(UInt32.self, at: record + offset + 4))
         return String(decoding: try slice(of: .strings, start: start, length: length), as: UTF8.self)
     }
 
@@ -135,6 +231,7 @@ final class SegmentReader: @unchecked Sendable {
             throw .corrupt("\(path): a document points outside its section")
         }
         let base = self.start(of: section) + start
+        try check(from: base, to: base + length)
         return UnsafeRawBufferPointer(rebasing: file.bytes[base..<base + length])
     }
 
@@ -145,19 +242,47 @@ final class SegmentReader: @unchecked Sendable {
         guard let index = try find(term) else {
             return nil
         }
+        return try postings(at: index)
+    }
+
+    private func postings(at index: Int) throws(IndexError) -> Postings {
         let postingStarts = start(of: .postingStarts)
-        let from = try file.loadInt(at: postingStarts + 8 * index)
-        let to = try file.loadInt(at: postingStarts + 8 * index + 8)
+        let from = try loadInt(at: postingStarts + 8 * index)
+        let to = try loadInt(at: postingStarts + 8 * index + 8)
         guard from <= to, to <= size(of: .postings) else {
             throw .corrupt("\(path): a postings list points outside its section")
         }
-        var reader = self.reader(from: start(of: .postings) + from, to: start(of: .postings) + to)
+        var reader = try self.reader(from: start(of: .postings) + from, to: start(of: .postings) + to)
         return try Postings(decoding: &reader, end: start(of: .postings) + to, in: self)
     }
 
-    /// A bounds-checked reader over bytes `from..<to` of the file.
-    func reader(from: Int, to: Int) -> _ByteReader {
-        _ByteReader(file.bytes, from: from, to: to, path: path)
+    /// A bounds-checked reader over bytes `from..<to` of the file, whose blocks are checked.
+    func reader(from: Int, to: Int) throws(IndexError) -> _ByteReader {
+        try check(from: from, to: to)
+        return _ByteReader(file.bytes, from: from, to: to, path: path)
+    }
+
+    /// Bytes `range` of the file, whose blocks are checked.
+    func bytes(_ range: Range<Int>) throws(IndexError) -> UnsafeRawBufferPointer {
+        try check(from: range.lowerBound, to: range.upperBound)
+        return UnsafeRawBufferPointer(rebasing: file.bytes[range])
+    }
+
+    /// The term at `index` of the sorted dictionary and its postings, for a merge that walks
+    /// every term in order.
+    func term(at index: Int) throws(IndexError) -> (term: [UInt8], postings: Postings) {
+        (Array(try termBytes(at: index)), try postings(at: index))
+    }
+
+    /// The folded UTF-8 of the term at `index`, still in the mapped file.
+    private func termBytes(at index: Int) throws(IndexError) -> UnsafeRawBufferPointer {
+        let termStarts = start(of: .termStarts)
+        let from = Int(try load(UInt32.self, at: termStarts + 4 * index))
+        let to = Int(try load(UInt32.self, at: termStarts + 4 * index + 4))
+        guard from <= to, to <= size(of: .termBytes) else {
+            throw .corrupt("\(path): the term dictionary points outside its section")
+        }
+        return try slice(of: .termBytes, start: from, length: to - from)
     }
 
     /// Binary search of the sorted term dictionary.
@@ -179,13 +304,7 @@ final class SegmentReader: @unchecked Sendable {
     }
 
     private func compare(term index: Int, with term: [UInt8]) throws(IndexError) -> Int32 {
-        let termStarts = start(of: .termStarts)
-        let from = Int(try file.load(UInt32.self, at: termStarts + 4 * index))
-        let to = Int(try file.load(UInt32.self, at: termStarts + 4 * index + 4))
-        guard from <= to, to <= size(of: .termBytes) else {
-            throw .corrupt("\(path): the term dictionary points outside its section")
-        }
-        let stored = UnsafeRawBufferPointer(rebasing: file.bytes[start(of: .termBytes) + from..<start(of: .termBytes) + to])
+        let stored = try termBytes(at: index)
         return term.withUnsafeBytes { wanted in
             let common = min(stored.count, wanted.count)
             if common > 0, let storedBase = stored.baseAddress, let wantedBase = wanted.baseAddress {

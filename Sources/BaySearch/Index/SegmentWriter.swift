@@ -2,8 +2,8 @@
 ///
 ///     var writer = SegmentWriter()
 ///     let analyzed = try analyzer.analyzeDocument(bytes)
-///     writer.add(id: "a.txt", title: "A", text: bytes, analyzed: analyzed)
-///     try _FileIO.writeSynced(SegmentSerializer.serialize(writer), to: path)
+///     writer.add(document, analyzed: analyzed)
+///     try SegmentSerializer.write(writer, to: path)
 ///
 /// Every unit is a term; so is every pair of adjacent ideographs (a bigram), so that a
 /// phrase of n ideographs needs about n/2 postings lists, not n; and so is each punctuation
@@ -23,6 +23,7 @@ struct SegmentWriter {
         var wordCount: Int
         var checkpointStart: Int
         var checkpointLength: Int
+        var contentHash: UInt64
     }
 
     private(set) var documents: [StoredDocument] = []
@@ -49,7 +50,8 @@ struct SegmentWriter {
     /// A rough count of the memory this writer holds, to decide when to flush it.
     var bufferedBytes: Int { texts.count + checkpoints.count + stringBytes + postingBytes + terms.count * 64 }
 
-    mutating func add(id: String, title: String, text: [UInt8], analyzed: Analyzer.Document) {
+    mutating func add(_ source: SourceDocument, analyzed: Analyzer.Document) {
+        let (id, title, text) = (source.id, source.title, source.text)
         let document = documents.count
         let compressed = _Zstd.compress(text)
         let stored = compressed ?? text
@@ -58,7 +60,8 @@ struct SegmentWriter {
         documents.append(StoredDocument(
             id: id, title: title, textStart: texts.count, storedLength: stored.count, textLength: text.count,
             compressed: compressed != nil, wordCount: analyzed.wordCount,
-            checkpointStart: checkpointStart, checkpointLength: checkpoints.count - checkpointStart))
+            checkpointStart: checkpointStart, checkpointLength: checkpoints.count - checkpointStart,
+            contentHash: source.contentHash))
         texts.append(contentsOf: stored)
         stringBytes += id.utf8.count + title.utf8.count
         totalWords += analyzed.wordCount

@@ -17,8 +17,8 @@ public final class SearchIndex {
         analyzer = Analyzer()
         let directory = IndexDirectory(path: path)
         segments = try SearchIndex.openSegments(directory)
-        let documentCount = segments.reduce(0) { $0 + $1.documentCount }
-        let totalWords = segments.reduce(0) { $0 + $1.totalWords }
+        let documentCount = segments.reduce(0) { $0 + $1.liveDocumentCount }
+        let totalWords = segments.reduce(0) { $0 + $1.liveWords }
         bm25 = BM25(documentCount: documentCount, averageLength: documentCount > 0 ? Double(totalWords) / Double(documentCount) : 0)
     }
 
@@ -30,9 +30,9 @@ public final class SearchIndex {
             let manifest = try directory.readManifest()
             var segments: [SegmentReader] = []
             var vanished: IndexError?
-            for name in manifest.segments {
+            for entry in manifest.segments {
                 do {
-                    segments.append(try SegmentReader(path: directory.path + "/" + name))
+                    segments.append(try directory.openSegment(entry))
                 } catch {
                     guard case .unreadable = error, !retried else {
                         throw error

@@ -18,6 +18,13 @@ public struct SourceDocument: Sendable {
         self.origin = origin
     }
 
+    /// A hash of the title and text, stored with the document, by which an update tells a
+    /// changed document from an unchanged one.
+    var contentHash: UInt64 {
+        let titleHash = Array(title.utf8).withUnsafeBytes { _Checksum.xxh64($0) }
+        return text.withUnsafeBytes { _Checksum.xxh64($0, seed: titleHash) }
+    }
+
     /// The first non-empty line of `text`, without Markdown heading marks, at most 200
     /// characters: the title of a file that has none of its own.
     public static func title(of text: [UInt8]) -> String {
