@@ -115,6 +115,20 @@ struct IndexDirectory {
         return try _WriteLock(path: path + "/" + IndexDirectory.lockFileName, indexPath: path)
     }
 
+    /// Removes what an interrupted writer left, when no writer is at work: a reader may call
+    /// it, and it does nothing where it cannot take the lock (a read-only index included).
+    func removeLeftoversIfNoWriter() {
+        guard let lock = try? _WriteLock(path: path + "/" + IndexDirectory.lockFileName, indexPath: path, create: false) else {
+            return
+        }
+        withExtendedLifetime(lock) {
+            // Read under the lock: a writer may have committed since the caller's read.
+            if let manifest = try? readManifest() {
+                removeUnreferencedFiles(keeping: manifest.files)
+            }
+        }
+    }
+
     /// Makes `manifest` the index, atomically, then removes files no longer named.
     func commit(_ manifest: Manifest) throws(IndexError) {
         let bytes = try manifest.encoded()
@@ -187,8 +201,8 @@ private struct _ManifestFormat: Decodable {
 final class _WriteLock {
     private let descriptor: Int32
 
-    init(path: String, indexPath: String) throws(IndexError) {
-        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    init(path: String, indexPath: String, create: Bool = true) throws(IndexError) {
+        descriptor = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0o644)
         guard descriptor >= 0 else {
             throw .unwritable(path: path, reason: _FileIO.lastError())
         }

@@ -23,7 +23,7 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
         case .unwritable(let path, let reason):
             return "cannot write \(path): \(reason)"
         case .corrupt(let detail):
-            return "the index is damaged (\(detail)); rebuild it with `baysearch index`"
+            return "the index is damaged (\(detail)); rebuild it with `baysearch index --rebuild SOURCE`"
         case .newerFormat(let path, let version):
             return "\(path) uses index format \(version), newer than this baysearch reads (\(SegmentFormat.version)); upgrade baysearch or rebuild the index"
         case .olderFormat(let path, let version):

@@ -4,8 +4,9 @@
 ///     let query = try index.parse("港珠澳大桥")
 ///     for hit in try index.search(query, limit: 10).hits { print(hit.id, hit.score) }
 ///
-/// Opening maps the segment files and reads their headers only. Not thread-safe (it owns
-/// an `Analyzer`): open one per thread.
+/// Opening maps the segment files and reads their headers only, and removes files an
+/// interrupted writer left. Not thread-safe (it owns an `Analyzer` and remembers which
+/// blocks it has checked): open one per thread.
 public final class SearchIndex {
     public let path: String
     public let analyzer: Analyzer
@@ -17,6 +18,7 @@ public final class SearchIndex {
         analyzer = Analyzer()
         let directory = IndexDirectory(path: path)
         segments = try SearchIndex.openSegments(directory)
+        directory.removeLeftoversIfNoWriter()
         let documentCount = segments.reduce(0) { $0 + $1.liveDocumentCount }
         let totalWords = segments.reduce(0) { $0 + $1.liveWords }
         bm25 = BM25(documentCount: documentCount, averageLength: documentCount > 0 ? Double(totalWords) / Double(documentCount) : 0)
