@@ -1,3 +1,5 @@
+import Foundation
+
 /// An open index: answers queries with BM25-ranked hits and their match offsets.
 ///
 ///     let index = try SearchIndex(path: ".baysearch")
@@ -25,28 +27,19 @@ public final class SearchIndex {
     }
 
     /// Reads the manifest and opens its segments; if a commit removed a segment between the
-    /// two, reads the new manifest once more.
+    /// two, reads the new manifest and tries again (a busy writer may commit several times).
     private static func openSegments(_ directory: IndexDirectory) throws(IndexError) -> [SegmentReader] {
-        var retried = false
+        var attempts = 0
         while true {
             let manifest = try directory.readManifest()
-            var segments: [SegmentReader] = []
-            var vanished: IndexError?
-            for entry in manifest.segments {
-                do {
-                    segments.append(try directory.openSegment(entry))
-                } catch {
-                    guard case .unreadable = error, !retried else {
-                        throw error
-                    }
-                    vanished = error
-                    break
+            do {
+                return try manifest.segments.map { entry throws(IndexError) in try directory.openSegment(entry) }
+            } catch .unreadable(let path, let reason) {
+                attempts += 1
+                guard attempts < 20, !FileManager.default.fileExists(atPath: path) else {
+                    throw .unreadable(path: path, reason: reason)
                 }
             }
-            guard vanished != nil else {
-                return segments
-            }
-            retried = true
         }
     }
 
