@@ -143,7 +143,7 @@ import Testing
         #expect(Set(files) == manifest.files)
     }
 
-    @Test func aBuildWritesOneSegmentWhateverItFlushed() throws {
+    @Test func manySmallFlushedSegmentsAreMerged() throws {
         let documents = try Fixtures.corpus() + OracleTests.extraDocuments
         let directory = try TemporaryDirectory()
         let single = try Fixtures.index(documents, in: directory, workers: 1)

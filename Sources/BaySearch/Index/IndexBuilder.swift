@@ -10,9 +10,9 @@ import Foundation
 /// new and changed ones go to worker threads, each analysing with its own `Analyzer` and
 /// filling its own `SegmentWriter`, writing a segment whenever it holds `flushBytes`, so
 /// memory stays bounded by the flush size, not the corpus. A changed or vanished document
-/// is deleted from its old segment by a tombstone. The build's segments are merged into
-/// one, the change is committed, and then `MergePolicy` may merge older segments. On any
-/// failure before the commit, the old index stays exactly as it was.
+/// is deleted from its old segment by a tombstone. Once the change is committed,
+/// `MergePolicy` may merge segments. On any failure before the commit, the old index stays
+/// exactly as it was.
 public struct IndexBuilder: Sendable {
     /// How many threads analyse documents (1 to `maximumWorkerCount`).
     public var workerCount: Int
@@ -107,8 +107,7 @@ public struct IndexBuilder: Sendable {
                 if let failure = workers.lazy.compactMap(\.failure).first ?? readFailure {
                     throw failure
                 }
-                let built = try combine(workers.flatMap(\.segments), names: names, directory: directory)
-                try commit(live, adding: built, generation: generation, names: names, directory: directory, warn: warn)
+                try commit(live, adding: workers.flatMap(\.segments), generation: generation, names: names, directory: directory, warn: warn)
             } catch {
                 directory.remove(names.all)
                 throw error
@@ -218,18 +217,6 @@ public struct IndexBuilder: Sendable {
             }
         }
         report = counts
-    }
-
-    /// The build's segments merged into one, so that each build adds one segment.
-    private func combine(_ segments: [String], names: _SegmentNames, directory: IndexDirectory) throws -> [String] {
-        guard segments.count > 1 else {
-            return segments
-        }
-        let readers = try segments.map { name throws(IndexError) in try SegmentReader(path: directory.path + "/" + name) }
-        let merged = names.next()
-        _ = try SegmentMerger.merge(readers, to: directory.path + "/" + merged)
-        directory.remove(segments)
-        return [merged]
     }
 
     /// Commits the live documents' deletions and `added` segments, when anything changed,
