@@ -124,6 +124,29 @@ import Testing
         #expect(run.output.contains("its ICU words AND-ed"))
     }
 
+    @Test func addRemoveAndRebuildUpdateTheIndex() throws {
+        let source = try directory.write("new/a.txt", "第九版\n港珠澳大橋的新文件")
+        let added = try CLITests.run(["add", "--index", indexPath, source])
+        #expect(added.status == 0)
+        #expect(added.error.contains("indexed 1 of 1 documents read"))
+        var run = try CLITests.run(["search", "--index", indexPath, "--json", "港珠澳大桥"])
+        #expect(run.output.contains(#""total":5,"#))
+        let removed = try CLITests.run(["remove", "--index", indexPath, "a.txt", "nope"])
+        #expect(removed.status == 1)
+        #expect(removed.error.contains("warning: the index holds no document nope"))
+        #expect(removed.error.contains("removed 1 of 2 documents"))
+        run = try CLITests.run(["search", "--index", indexPath, "--json", "港珠澳大桥"])
+        #expect(run.output.contains(#""total":4,"#))
+        let again = try CLITests.run(["index", "--index", indexPath, Fixtures.corpusPath])
+        #expect(again.status == 0)
+        #expect(again.error.contains("indexed 0 of 4 documents read") && again.error.contains("4 unchanged"), "\(again.error)")
+        let rebuilt = try CLITests.run(["index", "--rebuild", "--index", indexPath, Fixtures.corpusPath])
+        #expect(rebuilt.error.contains("indexed 4 of 4 documents read"), "\(rebuilt.error)")
+        let missing = try CLITests.run(["remove", "--index", directory.path + "/none", "a"])
+        #expect(missing.status == 1)
+        #expect(missing.error.hasPrefix("baysearch: error: no index at"))
+    }
+
     @Test func badInputGetsOneLineAndANonZeroExit() throws {
         let cases: [[String]] = [
             ["search", "--index", directory.path + "/missing", "香港"],
