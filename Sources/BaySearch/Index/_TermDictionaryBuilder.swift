@@ -1,0 +1,34 @@
+/// The term dictionary sections, gathered while postings stream out: the sorted terms'
+/// bytes and the offset tables into them and into the postings.
+struct _TermDictionaryBuilder {
+    private var termBytes: [UInt8] = []
+    private var termStarts: [UInt8] = []
+    private var postingStarts: [UInt8] = []
+    private var postingsEnd = 0
+    private(set) var count = 0
+
+    mutating func append(term: [UInt8], postingsLength: Int) {
+        SegmentSerializer.appendInteger(UInt32(termBytes.count), to: &termStarts)
+        termBytes.append(contentsOf: term)
+        SegmentSerializer.appendInteger(UInt64(postingsEnd), to: &postingStarts)
+        postingsEnd += postingsLength
+        count += 1
+    }
+
+    /// Writes termBytes, termStarts and postingStarts, each table closed by its end offset.
+    func write(to file: _SegmentFileWriter) throws(IndexError) {
+        guard termBytes.count <= Int(UInt32.max) else {
+            throw .unwritable(path: file.path, reason: "the term dictionary outgrew its 4 GiB limit")
+        }
+        var termStarts = self.termStarts
+        var postingStarts = self.postingStarts
+        SegmentSerializer.appendInteger(UInt32(termBytes.count), to: &termStarts)
+        SegmentSerializer.appendInteger(UInt64(postingsEnd), to: &postingStarts)
+        file.beginSection(.termBytes)
+        try file.append(termBytes)
+        file.beginSection(.termStarts)
+        try file.append(termStarts)
+        file.beginSection(.postingStarts)
+        try file.append(postingStarts)
+    }
+}
