@@ -27,10 +27,14 @@ enum _Zstd {
 
     /// The original bytes, or nil when `bytes` does not decompress to exactly `length` bytes.
     static func decompress(_ bytes: UnsafeRawBufferPointer, length: Int) -> [UInt8]? {
-        var output = [UInt8](repeating: 0, count: length)
-        let written = output.withUnsafeMutableBufferPointer { buffer in
-            bay_decompress(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), Int64(bytes.count), buffer.baseAddress, Int64(length))
+        var complete = false
+        let output = [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
+            let written = bay_decompress(
+                bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), Int64(bytes.count), buffer.baseAddress, Int64(length))
+            // Only a complete decompression initialised every byte.
+            complete = written == Int64(length)
+            initialized = complete ? length : 0
         }
-        return written == Int64(length) ? output : nil
+        return complete ? output : nil
     }
 }
