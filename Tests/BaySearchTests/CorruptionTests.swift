@@ -29,7 +29,7 @@ import Testing
     /// An index with two segments, one with a deletion file.
     static func makeIndex(in directory: TemporaryDirectory) throws -> String {
         let indexPath = directory.path + "/index"
-        var builder = IndexBuilder(workerCount: 2)
+        var builder = IndexBuilder(workerCount: 1)  // one segment a build
         builder.mergePolicy = MergePolicy(mergeFactor: Int.max, floorBytes: 1, maximumDeletedFraction: 1)
         try builder.build(sources: [Fixtures.corpusPath], into: indexPath, mode: .add)
         let extra = try Fixtures.writeJSONLines(OracleTests.extraDocuments, to: "extra.jsonl", in: directory)
