@@ -33,7 +33,9 @@ struct SegmentWriter {
     private(set) var postings: [_PostingsBuffer] = []
     /// The folded UTF-8 of each term, by term number.
     private(set) var terms: [[UInt8]] = []
-    private var ideographTerms = _TermTable()
+    /// Ideographs, bigrams and runs of up to 7 bytes, by `tableTermNumber` key.
+    private var tableTerms = _TermTable()
+    /// Longer runs.
     private var runTerms: [ArraySlice<UInt8>: Int] = [:]
     private var pairs: [UInt64] = []
     // Scratch space for `invert`; `termSlots` is all zeros between documents.
@@ -138,9 +140,26 @@ struct SegmentWriter {
 
     private mutating func termNumber(of unit: Unit, in text: AnalyzedText) -> Int {
         if unit.isIdeograph {
-            return ideographTermNumber(key: UInt64(unit.ideograph)) { UTF8Encoding.encode(unit.ideograph) }
+            return tableTermNumber(key: UInt64(unit.ideograph)) { UTF8Encoding.encode(unit.ideograph) }
         }
-        let run = text.termBytes(of: unit)
+        return runTermNumber(text.termBytes(of: unit))
+    }
+
+    private mutating func boundaryTermNumber() -> Int {
+        runTermNumber(ArraySlice(boundaryTerm))
+    }
+
+    /// The number of an alphanumeric run's term (or the boundary term's). Runs of up to 7
+    /// bytes, most of them, are packed into a `_TermTable` key with their length; longer
+    /// ones go through a dictionary.
+    private mutating func runTermNumber(_ run: ArraySlice<UInt8>) -> Int {
+        if run.count <= 7 {
+            var key: UInt64 = 1 << 63 | UInt64(run.count) << 56
+            for (shift, byte) in zip(stride(from: 0, to: 56, by: 8), run) {
+                key |= UInt64(byte) << UInt64(shift)
+            }
+            return tableTermNumber(key: key) { Array(run) }
+        }
         if let number = runTerms[run] {
             return number
         }
@@ -149,28 +168,21 @@ struct SegmentWriter {
         return number
     }
 
-    private mutating func boundaryTermNumber() -> Int {
-        if let number = runTerms[ArraySlice(boundaryTerm)] {
-            return number
-        }
-        let number = newTerm(boundaryTerm)
-        runTerms[ArraySlice(boundaryTerm)] = number
-        return number
-    }
-
     private mutating func bigramNumber(_ first: UInt32, _ second: UInt32) -> Int {
-        ideographTermNumber(key: 1 << 42 | UInt64(first) << 21 | UInt64(second)) {
+        tableTermNumber(key: 1 << 42 | UInt64(first) << 21 | UInt64(second)) {
             UTF8Encoding.encode(first) + UTF8Encoding.encode(second)
         }
     }
 
+    /// The number of the term `key` stands for (an ideograph, a bigram or a short run: see
+    /// `termNumber`, `bigramNumber` and `runTermNumber`, whose keys never collide).
     @inline(__always)
-    private mutating func ideographTermNumber(key: UInt64, bytes: () -> [UInt8]) -> Int {
-        if let number = ideographTerms.number(for: key) {
+    private mutating func tableTermNumber(key: UInt64, bytes: () -> [UInt8]) -> Int {
+        if let number = tableTerms.number(for: key) {
             return number
         }
         let number = newTerm(bytes())
-        ideographTerms.insert(key, number: number)
+        tableTerms.insert(key, number: number)
         return number
     }
 

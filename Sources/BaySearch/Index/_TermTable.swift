@@ -1,6 +1,6 @@
 /// An open-addressing hash map from nonzero 64-bit keys to term numbers, for the ideograph
-/// unigrams and bigrams met on every character while indexing, where `Dictionary`'s
-/// SipHash costs more than the rest of the lookup.
+/// unigrams, bigrams and short alphanumeric runs met on every character while indexing,
+/// where `Dictionary`'s SipHash costs more than the rest of the lookup.
 ///
 /// Invariants: `keys.count` is a power of two; a slot is empty when its key is 0; at most
 /// half the slots are full, so linear probing always ends at an empty slot.
