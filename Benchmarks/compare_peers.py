@@ -78,9 +78,11 @@ def ensure_peers(venv):
 
 
 def build_baysearch():
-    """Build the release CLI into .build-bench (incrementally); return its path."""
-    log("building baysearch (swift build -c release)")
-    run_quietly(["swift", "build", "-c", "release", "--scratch-path", SCRATCH, "--product", "baysearch"], cwd=REPO)
+    """Build the release CLI into .build-bench (incrementally), with the Swift runtime and
+    Foundation linked statically (it halves process start-up); return its path."""
+    log("building baysearch (swift build -c release --static-swift-stdlib)")
+    run_quietly(["swift", "build", "-c", "release", "--static-swift-stdlib", "--scratch-path", SCRATCH,
+                 "--product", "baysearch"], cwd=REPO)
     return os.path.join(SCRATCH, "release", "baysearch")
 
 
@@ -296,6 +298,10 @@ class Engine:
         """Extra words about the index's files, for the report."""
         return ""
 
+    def process_details(self, index_dir, queries):
+        """Extra words about whole-process search time, for the report."""
+        return ""
+
 
 class BaySearch(Engine):
     """The `baysearch` CLI: `index` to build, `search --json --queries` to query."""
@@ -329,6 +335,25 @@ class BaySearch(Engine):
         totals = [r.get("total") for r in results[-len(queries):]]
         latencies = [r["took_us"] for r in results[len(queries):]]
         return totals, latencies
+
+    def process_details(self, index_dir, queries):
+        """Median wall time of one `baysearch search --json QUERY` process per query, start-up
+        and output included, over three passes."""
+        times = []
+        for _ in range(3):
+            for query in queries:
+                start = time.perf_counter()
+                subprocess.run([self.binary, "search", "--index", index_dir, "--json", "--", query],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                times.append(time.perf_counter() - start)
+        bare = []
+        for _ in range(20):
+            start = time.perf_counter()
+            subprocess.run([self.binary, "--help"], stdout=subprocess.DEVNULL)
+            bare.append(time.perf_counter() - start)
+        return (f"a whole `baysearch search --json QUERY` process takes {statistics.median(times) * 1000:.1f} ms "
+                f"(median of {len(times)}; p99 {percentile(times, 0.99) * 1000:.1f} ms), of which process "
+                f"start-up alone (`baysearch --help`) is {statistics.median(bare) * 1000:.1f} ms")
 
     def size_details(self, index_dir):
         """How many segment files, and their share of the index."""
@@ -526,6 +551,7 @@ def measure(engine, corpus, queries, work, runs, passes):
         "builds": seconds,
         "size": directory_size(index_dir),
         "size_details": engine.size_details(index_dir),
+        "process_details": engine.process_details(index_dir, queries),
         "median": statistics.median(latencies),
         "p99": percentile(latencies, 0.99),
         "totals": totals,
@@ -556,6 +582,7 @@ def report(results, queries, truth, corpus, documents, runs, passes):
         "",
     ]
     lines += [f"- {r['engine'].name} index: {r['size_details']}" for r in results if r["size_details"]]
+    lines += [f"- {r['engine'].name}: {r['process_details']}" for r in results if r["process_details"]]
     lines += [f"- {r['engine'].name} builds: " + ", ".join(f"{s:.2f}" for s in r["builds"]) + " s" for r in results]
     lines.append("")
     rows = []
