@@ -25,7 +25,7 @@ ROOT = os.path.dirname(HERE)
 
 def build_baysearch():
     """Builds the release CLI into .build-bench and returns its path."""
-    subprocess.run(["swift", "build", "-c", "release", "--scratch-path", os.path.join(ROOT, ".build-bench"),
+    subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib", "--scratch-path", os.path.join(ROOT, ".build-bench"),
                     "--product", "baysearch"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     return os.path.join(ROOT, ".build-bench", "release", "baysearch")
 
