@@ -29,6 +29,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libFuzzer targets; without -DBAYSEARCH_FUZZING, a replayer of saved inputs. Built
+        // and run by Tests/Fuzz/run.sh.
+        .executableTarget(name: "baysearch-fuzz", dependencies: ["BaySearch"]),
         .testTarget(name: "BaySearchTests", dependencies: ["BaySearch", "CICU", "CChecksum"]),
     ]
 )

@@ -10,13 +10,12 @@ import Testing
         var error: String
     }
 
-    /// The `baysearch` binary built beside this test bundle.
-    static let binary: URL = {
-        let products = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        return products.appendingPathComponent("baysearch")
-    }()
+    /// A binary built beside this test bundle: `baysearch` or `baysearch-fuzz`.
+    static func product(_ name: String) -> URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
+    }
 
-    static func run(_ arguments: [String], in directory: String? = nil) throws -> Run {
+    static func run(_ arguments: [String], in directory: String? = nil, binary: URL = product("baysearch")) throws -> Run {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
