@@ -48,7 +48,7 @@ import Testing
         for _ in 0..<6 {
             try LifecycleTests.copyDirectory(before, to: killed)
             let process = Process()
-            process.executableURL = CLITests.binary
+            process.executableURL = CLITests.product("baysearch")
             process.arguments = ["add", "--index", killed, update]
             process.standardError = FileHandle.nullDevice
             try process.run()
