@@ -109,6 +109,20 @@ import Testing
         #expect(index.documentCount == 5)
     }
 
+    @Test func rebuildingIndexesEverythingAgainAndKeepsNothingElse() throws {
+        let directory = try TemporaryDirectory()
+        let indexPath = directory.path + "/index"
+        try IndexBuilder().build(sources: [Fixtures.corpusPath], into: indexPath)
+        let before = try IndexDirectory(path: indexPath).readManifest()
+        let again = try IndexBuilder().build(sources: [Fixtures.corpusPath], into: indexPath, mode: .rebuild)
+        #expect(again.documentsIndexed == 4 && again.documentsUnchanged == 0)
+        let after = try IndexDirectory(path: indexPath).readManifest()
+        #expect(after.generation > before.generation && after.files.isDisjoint(with: before.files))
+        let other = try Fixtures.writeJSONLines([("b", "澳門")], to: "b.jsonl", in: directory)
+        try IndexBuilder().build(sources: [other], into: indexPath, mode: .rebuild)
+        #expect(try SearchIndex(path: indexPath).documentCount == 1)
+    }
+
     @Test func removingUnknownIdsWarnsAndRemovesTheRest() throws {
         let directory = try TemporaryDirectory()
         let indexPath = directory.path + "/index"

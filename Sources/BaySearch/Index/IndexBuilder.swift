@@ -68,7 +68,7 @@ public struct IndexBuilder: Sendable {
         let directory = IndexDirectory(path: indexPath)
         let lock = try directory.lockForWriting()
         return try withExtendedLifetime(lock) {
-            let (live, generation) = try openForUpdate(directory, mode: mode, warn: warn)
+            let (live, committed, generation) = try openForUpdate(directory, mode: mode, warn: warn)
             let names = _SegmentNames(generation: generation)
             let started = Date()
             let queue = _DocumentQueue(capacityBytes: (16 << 20) * workerCount)
@@ -107,7 +107,9 @@ public struct IndexBuilder: Sendable {
                 if let failure = workers.lazy.compactMap(\.failure).first ?? readFailure {
                     throw failure
                 }
-                try commit(live, adding: workers.flatMap(\.segments), generation: generation, names: names, directory: directory, warn: warn)
+                try commit(
+                    live, adding: workers.flatMap(\.segments), replacing: committed, generation: generation,
+                    names: names, directory: directory, warn: warn)
             } catch {
                 directory.remove(names.all)
                 throw error
@@ -125,10 +127,13 @@ public struct IndexBuilder: Sendable {
     @discardableResult
     public func remove(ids: [String], from indexPath: String, warn: @escaping @Sendable (String) -> Void = { _ in }) throws -> Int {
         let directory = IndexDirectory(path: indexPath)
-        let manifest = try directory.readManifest()
+        guard directory.exists else {
+            throw IndexError.missing(path: indexPath)  // before the lock, which would create the directory
+        }
         let lock = try directory.lockForWriting()
         return try withExtendedLifetime(lock) {
-            let live = try _LiveDocuments(try directory.readManifest(), in: directory)
+            let manifest = try directory.readManifest()
+            let live = try _LiveDocuments(manifest, in: directory)
             var removed = 0
             for id in ids {
                 if try live.delete(id) {
@@ -140,17 +145,19 @@ public struct IndexBuilder: Sendable {
             if removed > 0 {
                 let generation = max(manifest.generation, directory.highestFileGeneration()) + 1
                 let names = _SegmentNames(generation: generation)
-                try commit(live, adding: [], generation: generation, names: names, directory: directory, warn: warn)
+                try commit(
+                    live, adding: [], replacing: manifest, generation: generation, names: names, directory: directory, warn: warn)
             }
             return removed
         }
     }
 
-    /// The committed index this build starts from (empty for a new index or `.rebuild`) and
-    /// the generation its files will carry. Leftovers of interrupted builds are removed.
+    /// The documents this build starts from (none for a new index or `.rebuild`), the
+    /// manifest it replaces, if readable, and the generation its files will carry. Leftovers
+    /// of interrupted builds are removed.
     private func openForUpdate(
         _ directory: IndexDirectory, mode: Mode, warn: @Sendable (String) -> Void
-    ) throws -> (_LiveDocuments, generation: Int) {
+    ) throws -> (_LiveDocuments, IndexDirectory.Manifest?, generation: Int) {
         var manifest: IndexDirectory.Manifest?
         var live = _LiveDocuments()
         do {
@@ -173,7 +180,7 @@ public struct IndexBuilder: Sendable {
             }
         }
         let generation = max(manifest?.generation ?? 0, directory.highestFileGeneration()) + 1
-        return (live, generation)
+        return (live, manifest, generation)
     }
 
     /// Reads every document, skipping duplicate ids and unchanged documents, deleting the
@@ -219,18 +226,18 @@ public struct IndexBuilder: Sendable {
         report = counts
     }
 
-    /// Commits the live documents' deletions and `added` segments, when anything changed,
-    /// then merges segments as `mergePolicy` asks. A failed merge leaves the committed index
-    /// as it is and is only reported.
+    /// Commits the live documents' deletions and `added` segments in place of `committed`,
+    /// unless that changes nothing, then merges segments as `mergePolicy` asks. A failed
+    /// merge leaves the committed index as it is and is only reported.
     private func commit(
-        _ live: _LiveDocuments, adding added: [String], generation: Int, names: _SegmentNames,
-        directory: IndexDirectory, warn: @Sendable (String) -> Void
+        _ live: _LiveDocuments, adding added: [String], replacing committed: IndexDirectory.Manifest?,
+        generation: Int, names: _SegmentNames, directory: IndexDirectory, warn: @Sendable (String) -> Void
     ) throws {
         let (entries, written) = try live.entriesAfterDeletions(generation: generation, in: directory)
         names.record(written)
         let manifest = IndexDirectory.Manifest(
             generation: generation, segments: entries + added.map { IndexDirectory.Manifest.Entry(segment: $0) })
-        guard manifest.segments != live.entries || !directory.exists else {
+        guard manifest.segments != committed?.segments else {
             return
         }
         try directory.commit(manifest)
