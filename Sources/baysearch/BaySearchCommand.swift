@@ -14,8 +14,11 @@ struct BaySearchCommand: ParsableCommand {
     /// Runs the command; every error, the argument parser's included, leaves as one line on
     /// stderr and a non-zero exit. `--help` prints in full as usual.
     static func main() {
+        // Past a file size limit (ulimit -f) a write should fail with EFBIG and be reported
+        // like a full disk, not kill the process mid-build without a word.
+        signal(SIGXFSZ, SIG_IGN)
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(SearchCommand.joiningQueryWords(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch {
             let code = exitCode(for: error)

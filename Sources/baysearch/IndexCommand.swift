@@ -47,19 +47,44 @@ struct IndexCommand: ParsableCommand {
         threads: Int = ProcessInfo.processInfo.activeProcessorCount
     ) throws {
         let showProgress = Terminal.standardErrorIsTerminal
-        let summary = try IndexBuilder(workerCount: threads).build(
-            sources: sources, into: path, mode: mode,
-            warn: { Terminal.printError("warning: \($0)") },
-            progress: { progress in
-                if showProgress {
-                    Terminal.writeError("\rindexing: \(describe(progress))\u{1B}[K")
-                }
-            })
+        let summary: IndexBuilder.Progress
+        do {
+            summary = try IndexBuilder(workerCount: threads).build(
+                sources: sources, into: path, mode: mode,
+                warn: { Terminal.printError("warning: \($0)") },
+                progress: { progress in
+                    if showProgress {
+                        Terminal.writeError("\rindexing: \(describe(progress))\u{1B}[K")
+                    }
+                })
+        } catch {
+            if showProgress {
+                Terminal.writeError("\r\u{1B}[K")
+            }
+            throw explained(error, indexPath: path)
+        }
         if showProgress {
             Terminal.writeError("\r\u{1B}[K")
         }
         Terminal.writeError("indexed \(describe(summary)) into \(path)\n")
     }
+
+    /// `error`, with the remedy added when a write failed for want of space: the builder's
+    /// own message names the file, not what to do.
+    private static func explained(_ error: Error, indexPath: String) -> Error {
+        guard case IndexError.unwritable(let file, let reason) = error, let remedy = outOfSpace[reason] else {
+            return error
+        }
+        return CommandError("cannot write \(file): \(reason); the index at \(indexPath) is unchanged; \(remedy) and build again")
+    }
+
+    /// The remedy for each system reason a write fails for want of space: a full disk, a
+    /// quota, a file size limit.
+    private static let outOfSpace: [String: String] = [
+        String(cString: strerror(ENOSPC)): "free some space",
+        String(cString: strerror(EDQUOT)): "free some space or raise the quota",
+        String(cString: strerror(EFBIG)): "raise the file size limit (ulimit -f)",
+    ]
 
     static func describe(_ progress: IndexBuilder.Progress) -> String {
         let megabytes = Double(progress.bytesIndexed) / 1_000_000

@@ -17,7 +17,7 @@ enum JSONOutput {
                 ("id", string(hit.id)),
                 ("title", string(hit.title)),
                 ("score", number(hit.score)),
-                ("matches", "[" + hit.matches.map { #"{"start":\#($0.lowerBound),"end":\#($0.upperBound)}"# }.joined(separator: ",") + "]"),
+                ("matches", matches(of: hit)),
                 ("snippet", string(snippet(of: hit))),
             ]
             if explain {
@@ -31,6 +31,21 @@ enum JSONOutput {
 
     static func errorLine(query: String, message: String) -> String {
         render([("query", string(query)), ("error", string(message))])
+    }
+
+    /// The match list, written into one string: a document can match ten million times,
+    /// and a string per match would hold several times the output in memory.
+    private static func matches(of hit: Hit) -> String {
+        var list = "["
+        list.reserveCapacity(hit.matches.count * 32)
+        for (index, match) in hit.matches.enumerated() {
+            list += index == 0 ? #"{"start":"# : #",{"start":"#
+            list += String(match.lowerBound)
+            list += #","end":"#
+            list += String(match.upperBound)
+            list += "}"
+        }
+        return list + "]"
     }
 
     /// The first three snippet windows, matches in 【】.

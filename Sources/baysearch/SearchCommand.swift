@@ -37,6 +37,60 @@ struct SearchCommand: ParsableCommand {
         return queryWords.isEmpty ? nil : queryWords.joined(separator: " ")
     }
 
+    /// The options of `search` that take the next argument as their value.
+    private static let valueOptions: Set<String> = ["--index", "--limit", "--queries"]
+
+    /// `arguments` (the command line after the program name) with each run of query words
+    /// joined into one argument, as `query` would join them.
+    ///
+    /// The argument parser's time grows with the square of the words it collects: a
+    /// 100,000-character query of 16,667 words took 11 s to parse. A word starting with `-`
+    /// and an option's value stay apart; the words after `--` become one. Other subcommands'
+    /// arguments are left alone.
+    static func joiningQueryWords(_ arguments: [String]) -> [String] {
+        var rest = arguments[...]
+        var joined: [String] = []
+        if let first = rest.first {
+            if first == configuration.commandName {
+                joined.append(first)
+                rest = rest.dropFirst()
+            } else if !first.hasPrefix("-") {
+                let otherCommands = BaySearchCommand.configuration.subcommands.compactMap { $0.configuration.commandName } + ["help"]
+                guard !otherCommands.contains(first) else {
+                    return arguments
+                }
+            }
+        }
+        var words: [String] = []
+        func endWords() {
+            if !words.isEmpty {
+                joined.append(words.joined(separator: " "))
+                words = []
+            }
+        }
+        while let argument = rest.popFirst() {
+            if argument == "--" {
+                endWords()
+                joined.append(argument)
+                if !rest.isEmpty {
+                    joined.append(rest.joined(separator: " "))
+                }
+                return joined
+            }
+            if argument.hasPrefix("-") {
+                endWords()
+                joined.append(argument)
+                if valueOptions.contains(argument), let value = rest.popFirst() {
+                    joined.append(value)
+                }
+            } else {
+                words.append(argument)
+            }
+        }
+        endWords()
+        return joined
+    }
+
     func validate() throws {
         if let option = words.prefix(while: { $0 != "--" }).first(where: { $0.hasPrefix("--") }) {
             throw ValidationError("unknown option \(option)")

@@ -4,48 +4,13 @@ import Testing
 /// The `baysearch` command-line contract: JSON output, human output and errors, run as a
 /// user would run it.
 @Suite struct CLITests {
-    struct Run {
-        var status: Int32
-        var output: String
-        var error: String
-    }
-
-    /// A binary built beside this test bundle: `baysearch` or `baysearch-fuzz`.
-    static func product(_ name: String) -> URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
-    }
-
-    static func run(_ arguments: [String], in directory: String? = nil, binary: URL = product("baysearch")) throws -> Run {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        if let directory {
-            process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        }
-        var environment = ProcessInfo.processInfo.environment
-        environment["NO_COLOR"] = "1"
-        process.environment = environment
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus,
-            output: String(decoding: outputData, as: UTF8.self),
-            error: String(decoding: errorData, as: UTF8.self))
-    }
-
     let directory: TemporaryDirectory
     let indexPath: String
 
     init() throws {
         directory = try TemporaryDirectory()
         indexPath = directory.path + "/index"
-        let build = try CLITests.run(["index", "--index", indexPath, Fixtures.corpusPath])
+        let build = try CLI.run(["index", "--index", indexPath, Fixtures.corpusPath])
         #expect(build.status == 0, "\(build.error)")
     }
 
@@ -54,7 +19,7 @@ import Testing
     }
 
     @Test func jsonOutputFollowsTheContract() throws {
-        let run = try CLITests.run(["search", "--index", indexPath, "--json", "港珠澳大桥"])
+        let run = try CLI.run(["search", "--index", indexPath, "--json", "港珠澳大桥"])
         #expect(run.status == 0)
         let lines = run.output.split(separator: "\n")
         #expect(lines.count == 1)
@@ -83,13 +48,13 @@ import Testing
 
     @Test func wordsAfterADoubleDashAreQueryText() throws {
         // "--limit" here is query syntax (excluding "limit"), not the option.
-        let run = try CLITests.run(["search", "--index", indexPath, "--json", "--", "--limit", "港珠澳大桥"])
+        let run = try CLI.run(["search", "--index", indexPath, "--json", "--", "--limit", "港珠澳大桥"])
         #expect(run.status == 0, "\(run.error)")
         #expect(try json(run.output)["total"] as? Int == 4)
     }
 
     @Test func limitCutsHitsButNotTotal() throws {
-        let run = try CLITests.run(["search", "--index", indexPath, "--json", "--limit", "1", "港珠澳大橋"])
+        let run = try CLI.run(["search", "--index", indexPath, "--json", "--limit", "1", "港珠澳大橋"])
         let object = try json(run.output)
         #expect(object["total"] as? Int == 4)
         #expect((object["hits"] as? [Any])?.count == 1)
@@ -97,7 +62,7 @@ import Testing
 
     @Test func queryFilesGiveOneLinePerQuery() throws {
         let file = try directory.write("queries.txt", "港珠澳大橋\n\n橋\n\"unbalanced\nCEPA\n")
-        let run = try CLITests.run(["search", "--index", indexPath, "--json", "--queries", file])
+        let run = try CLI.run(["search", "--index", indexPath, "--json", "--queries", file])
         #expect(run.status != 0)
         let objects = try run.output.split(separator: "\n").map { try json(String($0)) }
         #expect(objects.map { $0["query"] as? String } == ["港珠澳大橋", "橋", "\"unbalanced", "CEPA"])
@@ -107,7 +72,7 @@ import Testing
     }
 
     @Test func humanOutputHighlightsWithBracketsOffATerminal() throws {
-        let run = try CLITests.run(["search", "--index", indexPath, "--explain", "港珠澳大桥"])
+        let run = try CLI.run(["search", "--index", indexPath, "--explain", "港珠澳大桥"])
         #expect(run.status == 0)
         #expect(run.output.contains("4 documents match"))
         #expect(run.output.contains("【港珠澳大橋】"))
@@ -117,7 +82,7 @@ import Testing
     }
 
     @Test func anExactMissOffersTheQuerySplitIntoWords() throws {
-        let run = try CLITests.run(["search", "--index", indexPath, "港珠澳大橋通關合作"])
+        let run = try CLI.run(["search", "--index", indexPath, "港珠澳大橋通關合作"])
         #expect(run.status == 0)
         #expect(run.output.contains("No document contains 港珠澳大橋通關合作 exactly."))
         #expect(run.output.contains("its ICU words AND-ed"))
@@ -125,23 +90,23 @@ import Testing
 
     @Test func addRemoveAndRebuildUpdateTheIndex() throws {
         let source = try directory.write("new/a.txt", "第九版\n港珠澳大橋的新文件")
-        let added = try CLITests.run(["add", "--index", indexPath, source])
+        let added = try CLI.run(["add", "--index", indexPath, source])
         #expect(added.status == 0)
         #expect(added.error.contains("indexed 1 of 1 documents read"))
-        var run = try CLITests.run(["search", "--index", indexPath, "--json", "港珠澳大桥"])
+        var run = try CLI.run(["search", "--index", indexPath, "--json", "港珠澳大桥"])
         #expect(run.output.contains(#""total":5,"#))
-        let removed = try CLITests.run(["remove", "--index", indexPath, "a.txt", "nope"])
+        let removed = try CLI.run(["remove", "--index", indexPath, "a.txt", "nope"])
         #expect(removed.status == 1)
         #expect(removed.error.contains("warning: the index holds no document nope"))
         #expect(removed.error.contains("removed 1 of 2 documents"))
-        run = try CLITests.run(["search", "--index", indexPath, "--json", "港珠澳大桥"])
+        run = try CLI.run(["search", "--index", indexPath, "--json", "港珠澳大桥"])
         #expect(run.output.contains(#""total":4,"#))
-        let again = try CLITests.run(["index", "--index", indexPath, Fixtures.corpusPath])
+        let again = try CLI.run(["index", "--index", indexPath, Fixtures.corpusPath])
         #expect(again.status == 0)
         #expect(again.error.contains("indexed 0 of 4 documents read") && again.error.contains("4 unchanged"), "\(again.error)")
-        let rebuilt = try CLITests.run(["index", "--rebuild", "--index", indexPath, Fixtures.corpusPath])
+        let rebuilt = try CLI.run(["index", "--rebuild", "--index", indexPath, Fixtures.corpusPath])
         #expect(rebuilt.error.contains("indexed 4 of 4 documents read"), "\(rebuilt.error)")
-        let missing = try CLITests.run(["remove", "--index", directory.path + "/none", "a"])
+        let missing = try CLI.run(["remove", "--index", directory.path + "/none", "a"])
         #expect(missing.status == 1)
         #expect(missing.error.hasPrefix("baysearch: error: no index at"))
     }
@@ -162,7 +127,7 @@ import Testing
             ["index"],
         ]
         for arguments in cases {
-            let run = try CLITests.run(arguments)
+            let run = try CLI.run(arguments)
             #expect(run.status != 0, "\(arguments)")
             #expect(run.output.isEmpty, "\(arguments)")
             let lines = run.error.split(separator: "\n")
@@ -174,11 +139,11 @@ import Testing
     @Test func firstSearchBuildsTheIndexFromCorpus() throws {
         let project = try TemporaryDirectory()
         try FileManager.default.copyItem(atPath: Fixtures.corpusPath, toPath: project.path + "/Corpus")
-        let first = try CLITests.run(["search", "港珠澳大橋"], in: project.path)
+        let first = try CLI.run(["search", "港珠澳大橋"], in: project.path)
         #expect(first.status == 0)
         #expect(first.error.contains("indexing ./Corpus first"))
         #expect(first.output.contains("4 documents match"))
-        let second = try CLITests.run(["search", "港珠澳大桥"], in: project.path)
+        let second = try CLI.run(["search", "港珠澳大桥"], in: project.path)
         #expect(second.error.isEmpty)
         #expect(second.output.contains("4 documents match"))
         // An index an older baysearch left behind is rebuilt, not a dead end.
@@ -186,7 +151,7 @@ import Testing
         let older = try String(contentsOfFile: manifest, encoding: .utf8)
             .replacingOccurrences(of: #""format" : \d+"#, with: #""format" : 1"#, options: .regularExpression)
         try older.write(toFile: manifest, atomically: true, encoding: .utf8)
-        let third = try CLITests.run(["search", "港珠澳大桥"], in: project.path)
+        let third = try CLI.run(["search", "港珠澳大桥"], in: project.path)
         #expect(third.error.contains("uses the older format 1; rebuilding it from ./Corpus"))
         #expect(third.output.contains("4 documents match"))
     }

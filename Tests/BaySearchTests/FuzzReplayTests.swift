@@ -10,7 +10,7 @@ import Testing
         .appendingPathComponent("Tests/Fuzz/seeds").path
 
     private func replay(_ target: String, _ paths: [String]) throws {
-        let run = try CLITests.run(["--target=\(target)"] + paths, binary: CLITests.product("baysearch-fuzz"))
+        let run = try CLI.run(["--target=\(target)"] + paths, binary: CLI.product("baysearch-fuzz"))
         #expect(run.status == 0, "\(run.error.suffix(2_000))")
         #expect(run.output.hasSuffix("no failure\n"), "\(run.output)")
     }

@@ -24,7 +24,7 @@ import Testing
         let before = directory.path + "/before"
         for (number, document) in try Fixtures.corpus().prefix(3).enumerated() {
             let source = try Fixtures.writeJSONLines([document], to: "part\(number).jsonl", in: directory)
-            #expect(try CLITests.run(["add", "--index", before, source]).status == 0)
+            #expect(try CLI.run(["add", "--index", before, source]).status == 0)
         }
         #expect(try IndexDirectory(path: before).readManifest().segments.count == 3)
         var copies: [(id: String, text: String)] = []
@@ -35,7 +35,7 @@ import Testing
         let after = directory.path + "/after"
         try LifecycleTests.copyDirectory(before, to: after)
         let started = Date()
-        #expect(try CLITests.run(["add", "--index", after, update]).status == 0)
+        #expect(try CLI.run(["add", "--index", after, update]).status == 0)
         let duration = Date().timeIntervalSince(started)
         #expect(try IndexDirectory(path: after).readManifest().segments.count == 1, "the update's commit is followed by a merge")
         let beforeTotals = try LifecycleTests.totals(before)
@@ -48,7 +48,7 @@ import Testing
         for _ in 0..<6 {
             try LifecycleTests.copyDirectory(before, to: killed)
             let process = Process()
-            process.executableURL = CLITests.product("baysearch")
+            process.executableURL = CLI.product("baysearch")
             process.arguments = ["add", "--index", killed, update]
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -65,7 +65,7 @@ import Testing
         }
         #expect(outcomes.contains("before"))
         // The next update completes the work.
-        #expect(try CLITests.run(["add", "--index", killed, update]).status == 0)
+        #expect(try CLI.run(["add", "--index", killed, update]).status == 0)
         #expect(try LifecycleTests.totals(killed) == afterTotals)
     }
 

@@ -16,6 +16,7 @@ import Testing
         let query = try parse("港珠澳大桥 CEPA OR 框架 -澳門")
         #expect(query.groups.map { $0.map(\.text) } == [["港珠澳大桥"], ["CEPA", "框架"]])
         #expect(query.exclusions.map(\.text) == ["澳門"])
+        #expect(try parse("香港 -澳門 -澳门 -澳門").exclusions.map(\.text) == ["澳門"])
     }
 
     @Test func quotesMakeOnePhraseAcrossSpaces() throws {

@@ -27,6 +27,14 @@ import Testing
         #expect(windows[0].matchCount == 2)
     }
 
+    @Test func aWindowShowsAtMostItsMaximumLengthAndCountsWhatItShows() {
+        // 一一 in 一×10: nine overlapping matches merge into one window, cut after 4 characters.
+        let matches = (0..<9).map { $0 * 3..<$0 * 3 + 6 }
+        let windows = Snippets.windows(in: Array(String(repeating: "一", count: 10).utf8), around: matches, context: 2, maximumLength: 4)
+        #expect(windows.map { $0.render { "【\($0)】" } } == ["【一一一一】…"])
+        #expect(windows.map(\.matchCount) == [4])
+    }
+
     @Test func matchesOutsideTheTextAreIgnored() {
         #expect(render("港", [0..<3, 5..<9]) == ["【港】"])
     }

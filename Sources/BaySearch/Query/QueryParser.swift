@@ -21,6 +21,8 @@ public enum QueryParser {
         }
         var groups: [[QueryPhrase]] = []
         var exclusions: [QueryPhrase] = []
+        // An exclusion repeated excludes nothing more; matching it again would only cost.
+        var excludedUnits = Set<[QueryUnit]>()
         var sawExclusion = false
         var joinNext = false
         for (index, part) in parts.enumerated() {
@@ -36,7 +38,7 @@ public enum QueryParser {
             let phrase = try analyze(part.text, analyzer: analyzer)
             if part.excluded {
                 sawExclusion = true
-                if let phrase {
+                if let phrase, excludedUnits.insert(phrase.units).inserted {
                     exclusions.append(phrase)
                 }
             } else if joinNext, !groups.isEmpty {

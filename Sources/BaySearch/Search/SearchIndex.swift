@@ -175,18 +175,31 @@ public final class SearchIndex {
         let document = Int(candidate.document)
         let text = try segment.text(of: document)
         let length = try segment.wordCount(of: document)
-        var found: [(phrase: QueryPhrase, starts: [UInt32], documentFrequency: Int)] = []
+        var explanation: [PartScore] = []
+        // A part repeated in the query (港 OR 港 …) matches the same text: its starts are
+        // decoded and turned into ranges once, or a long query multiplies a long document.
+        var found: [(span: UInt32, starts: [UInt32])] = []
+        var seen = Set<[QueryUnit]>()
         for (phraseIndex, phrase) in phrases.enumerated() {
             let occurrences = occurrences[phraseIndex][candidate.segment]
-            if let index = binarySearch(occurrences.documents, candidate.document) {
-                found.append((phrase, try occurrences.starts(at: index), documentFrequencies[phraseIndex]))
+            guard let index = binarySearch(occurrences.documents, candidate.document) else {
+                continue
+            }
+            let frequency = occurrences.frequencies[index]
+            let documentFrequency = documentFrequencies[phraseIndex]
+            explanation.append(PartScore(
+                part: phrase.text, frequency: frequency, documentFrequency: documentFrequency,
+                idf: bm25.idf(documentFrequency: documentFrequency),
+                score: bm25.score(frequency: frequency, documentFrequency: documentFrequency, length: length)))
+            if seen.insert(phrase.units).inserted {
+                found.append((phrase.span, try occurrences.starts(at: index)))
             }
         }
         // Every position a match starts or ends at, ascending, without repeats.
         var positions: [UInt32] = []
         for part in found {
             for start in part.starts {
-                let (end, overflow) = start.addingReportingOverflow(part.phrase.span)
+                let (end, overflow) = start.addingReportingOverflow(part.span)
                 guard !overflow else {
                     throw .corrupt("\(segment.path): a position of document \(document) lies beyond any text")
                 }
@@ -202,22 +215,26 @@ public final class SearchIndex {
         } catch {
             throw .corrupt("\(segment.path): document \(document) is no longer valid UTF-8")
         }
-        func range(at position: UInt32) throws(IndexError) -> Range<Int> {
-            guard let index = binarySearch(positions, position), let range = ranges[index] else {
+        // Starts ascend, and so do ends: each is found by a cursor moving forward through
+        // `positions`, linear where a search per match would cost a log factor millions of times.
+        func range(at position: UInt32, from cursor: inout Int) throws(IndexError) -> Range<Int> {
+            while cursor < positions.count && positions[cursor] < position {
+                cursor += 1
+            }
+            guard cursor < positions.count, positions[cursor] == position, let range = ranges[cursor] else {
                 throw .corrupt("\(segment.path): postings disagree with document \(document)'s text")
             }
             return range
         }
         var matches: [Range<Int>] = []
-        var explanation: [PartScore] = []
-        for (phrase, starts, documentFrequency) in found {
+        for (span, starts) in found {
+            var startCursor = 0
+            var endCursor = 0
             for start in starts {
-                matches.append(try range(at: start).lowerBound..<range(at: start &+ phrase.span).upperBound)
+                let lower = try range(at: start, from: &startCursor).lowerBound
+                let upper = try range(at: start &+ span, from: &endCursor).upperBound
+                matches.append(lower..<upper)
             }
-            explanation.append(PartScore(
-                part: phrase.text, frequency: starts.count, documentFrequency: documentFrequency,
-                idf: bm25.idf(documentFrequency: documentFrequency),
-                score: bm25.score(frequency: starts.count, documentFrequency: documentFrequency, length: length)))
         }
         return Hit(
             id: try segment.id(of: document), title: try segment.title(of: document), score: candidate.score,

@@ -4,7 +4,9 @@
 ///     windows[0].render { "【\($0)】" }   // "研究【港珠澳大橋】通行"
 ///
 /// Windows reach `context` characters to each side of a match, merge when they touch, and
-/// show whitespace runs (PDF line breaks) as one space.
+/// show whitespace runs (PDF line breaks) as one space. A window shows at most
+/// `maximumLength` characters, so a document that matches everywhere gives a snippet, not
+/// its whole text.
 public enum Snippets {
     /// A stretch of text: pieces alternating between plain and highlighted.
     public struct Window: Sendable, Equatable {
@@ -27,34 +29,43 @@ public enum Snippets {
         }
     }
 
-    /// The first `limit` windows around `matches`.
+    /// The first `limit` windows around `matches`; a window's `matchCount` counts the
+    /// matches it shows.
     public static func windows(
-        in text: [UInt8], around matches: [Range<Int>], context: Int = 20, limit: Int = .max
+        in text: [UInt8], around matches: [Range<Int>], context: Int = 20, maximumLength: Int = 200, limit: Int = .max
     ) -> [Window] {
         let sorted = matches.filter { $0.lowerBound >= 0 && $0.upperBound <= text.count }
             .sorted { $0.lowerBound < $1.lowerBound }
-        var windows: [(range: Range<Int>, matches: [Range<Int>])] = []
+        // `cut` is where the window stops showing text; matches merged in past it are passed
+        // over rather than kept, which keeps millions of adjacent matches cheap.
+        var windows: [(range: Range<Int>, cut: Int, matches: [Range<Int>])] = []
         for match in sorted {
             let from = stepBack(in: text, from: match.lowerBound, characters: context)
             let to = stepForward(in: text, from: match.upperBound, characters: context)
             if let last = windows.last, from <= last.range.upperBound {
                 windows[windows.count - 1].range = last.range.lowerBound..<max(last.range.upperBound, to)
-                windows[windows.count - 1].matches.append(match)
+                if match.lowerBound < last.cut {
+                    windows[windows.count - 1].matches.append(match)
+                }
             } else {
-                windows.append((from..<to, [match]))
+                guard windows.count < limit else {
+                    break
+                }
+                windows.append((from..<to, stepForward(in: text, from: from, characters: maximumLength), [match]))
             }
         }
-        return windows.prefix(limit).map { window in
-            Window(
-                pieces: pieces(of: text, in: window.range, highlighting: window.matches),
+        return windows.map { window in
+            let range = window.range.lowerBound..<min(window.range.upperBound, window.cut)
+            return Window(
+                pieces: pieces(of: text, in: range, highlighting: window.matches),
                 matchCount: window.matches.count,
-                startsDocument: window.range.lowerBound == 0, endsDocument: window.range.upperBound == text.count)
+                startsDocument: range.lowerBound == 0, endsDocument: range.upperBound == text.count)
         }
     }
 
     /// The window's scalars grouped into plain and highlighted pieces. A whitespace run
     /// between two ideographs (a PDF line break inside a word) disappears; any other becomes
-    /// one space.
+    /// one space. `matches` must be sorted by their starts.
     private static func pieces(
         of text: [UInt8], in range: Range<Int>, highlighting matches: [Range<Int>]
     ) -> [(text: String, highlighted: Bool)] {
@@ -63,6 +74,10 @@ public enum Snippets {
         var offset = range.lowerBound
         var pendingSpace = false
         var previousIsIdeograph = false
+        // Matches may overlap (一一 in 一一一): a character is highlighted when it lies before
+        // the furthest end of the matches that start at or before it.
+        var nextMatch = 0
+        var highlightedUntil = range.lowerBound
         for character in window.unicodeScalars {
             let start = offset
             offset += UTF8.width(character)
@@ -71,7 +86,11 @@ public enum Snippets {
                 continue
             }
             let isIdeograph = CharacterClass.isIdeographic(character.value)
-            let highlighted = matches.contains { $0.contains(start) }
+            while nextMatch < matches.count && matches[nextMatch].lowerBound <= start {
+                highlightedUntil = max(highlightedUntil, matches[nextMatch].upperBound)
+                nextMatch += 1
+            }
+            let highlighted = start < highlightedUntil
             var piece = ""
             if pendingSpace && !pieces.isEmpty && !(previousIsIdeograph && isIdeograph) {
                 // The space goes outside a highlight where it can: after a plain piece, or

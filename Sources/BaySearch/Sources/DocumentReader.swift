@@ -4,8 +4,9 @@ import Foundation
 ///
 /// A source is a directory (every `*.txt` and `*.md` below it; id = path relative to it), a
 /// single `.txt` or `.md` file (id = file name), or a `.jsonl` file (one
-/// `{"id", "title", "text"}` object per line). A source that cannot be read fails the whole
-/// build; a single bad file or line inside one is reported through `warn` and skipped.
+/// `{"id", "title", "text"}` object per line). A source that cannot be read, or that holds
+/// no document at all (an empty directory or JSONL file, most likely a wrong path), fails the
+/// whole build; a single bad file or line inside one is reported through `warn` and skipped.
 ///
 ///     try DocumentReader.read(["Corpus"], warn: { print($0) }) { document in print(document.id) }
 public enum DocumentReader {
@@ -15,7 +16,7 @@ public enum DocumentReader {
         for source in sources {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
-                throw SourceError.missing(path: source)
+                throw missingOrBrokenLink(source)
             }
             if isDirectory.boolValue {
                 try readDirectory(source, warn: warn, emit: emit)
@@ -29,6 +30,16 @@ public enum DocumentReader {
                 throw SourceError.unsupported(path: source)
             }
         }
+    }
+
+    /// Why `path` cannot be found: missing, or a link that loops or leads nowhere, which
+    /// `ls` still lists and "no such file" would misdescribe.
+    private static func missingOrBrokenLink(_ path: String) -> SourceError {
+        var status = stat()
+        guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFLNK, stat(path, &status) != 0 else {
+            return .missing(path: path)
+        }
+        return .unreadable(path: path, reason: "a link to nothing readable: \(String(cString: strerror(errno)))")
     }
 
     static func isTextFile(_ path: String) -> Bool {
@@ -60,6 +71,9 @@ public enum DocumentReader {
             let path = url.standardizedFileURL.path
             relativePaths.append(path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : url.lastPathComponent)
         }
+        guard !relativePaths.isEmpty else {
+            throw SourceError.empty(path: root, reason: "no .txt or .md file below it")
+        }
         for relative in relativePaths.sorted() {
             let path = (root as NSString).appendingPathComponent(relative)
             let text: [UInt8]
@@ -73,11 +87,22 @@ public enum DocumentReader {
         }
     }
 
+    /// The bytes of the regular file at `path`. Anything else is refused before a read:
+    /// a FIFO would block forever and a link to a device (`/dev/zero`) would never end.
     private static func readFile(_ path: String) throws -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw SourceError.unreadable(path: path, reason: "permission denied or not a file")
+        // O_NONBLOCK: opening a FIFO with no writer would otherwise block right here.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw SourceError.unreadable(path: path, reason: String(cString: strerror(errno)))
         }
-        defer { try? handle.close() }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw SourceError.unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw SourceError.unreadable(path: path, reason: "not a regular file")
+        }
         do {
             return Array(try handle.readToEnd() ?? Data())
         } catch {
@@ -94,6 +119,7 @@ public enum DocumentReader {
         var capacity = 0
         defer { free(line) }
         var number = 0
+        var emitted = false
         while true {
             let length = getline(&line, &capacity, file)
             guard length >= 0, let line else {
@@ -110,9 +136,13 @@ public enum DocumentReader {
                 continue
             }
             try emit(document)
+            emitted = true
         }
         if ferror(file) != 0 {
             throw SourceError.unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard emitted else {
+            throw SourceError.empty(path: path, reason: number == 0 ? "the file is empty" : "no line holds a document")
         }
     }
 
@@ -133,6 +163,8 @@ public enum SourceError: Error, Equatable, CustomStringConvertible {
     case missing(path: String)
     case unreadable(path: String, reason: String)
     case unsupported(path: String)
+    /// The source holds no document; `reason` says what was looked for.
+    case empty(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -142,6 +174,8 @@ public enum SourceError: Error, Equatable, CustomStringConvertible {
             return "\(path): cannot read (\(reason))"
         case .unsupported(let path):
             return "\(path): not a directory, .txt, .md or .jsonl file"
+        case .empty(let path, let reason):
+            return "\(path): nothing to index (\(reason))"
         }
     }
 }
