@@ -167,6 +167,23 @@ import Testing
         try Fixtures.expectSameAnswers(try SearchIndex(path: manyPath), single, for: Fixtures.sampleQueries)
     }
 
+    @Test func aCommitThatFailsLeavesNoSegmentBehind() throws {
+        let directory = try TemporaryDirectory()
+        let indexPath = directory.path + "/index"
+        try FileManager.default.createDirectory(atPath: indexPath + "/manifest.json/x", withIntermediateDirectories: true)
+        let source = try directory.write("a.txt", "香港")
+        for _ in 0..<2 {
+            #expect(throws: IndexError.self) { try IndexBuilder().build(sources: [source], into: indexPath) }
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: indexPath)
+        #expect(!files.contains { $0.hasPrefix("seg-") }, "\(files)")
+        do {
+            try IndexBuilder().build(sources: [source], into: indexPath)
+        } catch {
+            #expect("\(error)".contains(indexPath + "/manifest.json"), "\(error)")
+        }
+    }
+
     @Test func aSecondWriterIsRefused() throws {
         let directory = try TemporaryDirectory()
         let indexPath = directory.path + "/index"

@@ -138,7 +138,7 @@ struct IndexDirectory {
         guard rename(temporary, path + "/" + IndexDirectory.manifestName) == 0 else {
             let reason = _FileIO.lastError()
             unlink(temporary)
-            throw .unwritable(path: path, reason: reason)
+            throw .unwritable(path: path + "/" + IndexDirectory.manifestName, reason: reason)
         }
         _FileIO.syncDirectory(path)
         removeUnreferencedFiles(keeping: manifest.files)
