@@ -46,6 +46,11 @@ int64_t bay_compress(const uint8_t *input, int64_t length, uint8_t *output, int6
     return ZSTD_isError(written) ? -1 : (int64_t)written;
 }
 
+int64_t bay_decompressed_size(const uint8_t *input, int64_t length) {
+    unsigned long long size = ZSTD_getFrameContentSize(input, (size_t)length);
+    return (size == ZSTD_CONTENTSIZE_UNKNOWN || size == ZSTD_CONTENTSIZE_ERROR || size > INT64_MAX) ? -1 : (int64_t)size;
+}
+
 int64_t bay_decompress(const uint8_t *input, int64_t length, uint8_t *output, int64_t capacity) {
     ZSTD_DCtx *context = decompression_context();
     size_t written = context != NULL

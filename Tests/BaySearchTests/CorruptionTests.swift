@@ -119,4 +119,32 @@ import Testing
         let message = error.map { "\($0)" } ?? ""
         #expect(message.contains(path) && message.contains("fail their checksum") && message.contains("--rebuild"), "\(message)")
     }
+
+    /// Damage with valid checksums (as the fuzzer makes it): what the checks behind the
+    /// checksums must catch without trapping or allocating what a field claims.
+    @Test func resealedDamageIsRefusedWithoutTrapsOrHugeAllocations() throws {
+        let directory = try TemporaryDirectory()
+        let indexPath = try CorruptionTests.makeIndex(in: directory)
+        let path = indexPath + "/" + (try IndexDirectory(path: indexPath).readManifest().segments[0].segment)
+        let original = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        // Every document's recorded text length claims 4 GiB.
+        var bytes = original
+        for document in 0..<4 {
+            let field = SegmentFormat.headerSize + document * SegmentFormat.documentRecordSize + 28
+            bytes.replaceSubrange(field..<field + 4, with: [0xFF, 0xFF, 0xFF, 0xFF])
+        }
+        SegmentChecksums.reseal(&bytes)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(throws: IndexError.self) { try CorruptionTests.answers(indexPath) }
+        // A delta whose sum overflows 64 bits.
+        let overflowing: [UInt8] = [0x05] + Array(repeating: 0xFF, count: 9) + [0x01]
+        try overflowing.withUnsafeBytes { buffer in
+            var reader = _ByteReader(buffer, from: 0, to: buffer.count, path: "test")
+            let first = try reader.readDelta(after: 0, atMost: .max)
+            #expect(first == 5)
+            #expect(throws: IndexError.self) { try reader.readDelta(after: first, atMost: .max) }
+        }
+        try Data(original).write(to: URL(fileURLWithPath: path))
+        #expect(try CorruptionTests.answers(indexPath).count == CorruptionTests.queries.count)
+    }
 }

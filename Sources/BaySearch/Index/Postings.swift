@@ -28,11 +28,11 @@ struct Postings {
         documents.reserveCapacity(Int(count))
         var document: UInt64 = 0
         for index in 0..<Int(count) {
-            let delta = try reader.readVarInt()
-            document += delta
-            guard document < UInt64(segment.documentCount), index == 0 || delta > 0 else {
+            let next = try reader.readDelta(after: document, atMost: UInt64(UInt32.max))
+            guard next < UInt64(segment.documentCount), index == 0 || next > document else {
                 throw .corrupt("\(segment.path): a postings list names a document out of order or out of range")
             }
+            document = next
             documents.append(Int32(document))
         }
         frequencies.reserveCapacity(Int(count))
@@ -94,10 +94,7 @@ struct Postings {
         positions.removeAll(keepingCapacity: true)
         var position: UInt64 = 0
         for _ in 0..<frequencies[index] {
-            position += try reader.readVarInt()
-            guard position <= UInt64(UInt32.max) else {
-                throw .corrupt("\(segment.path): a position lies beyond any document")
-            }
+            position = try reader.readDelta(after: position, atMost: UInt64(UInt32.max))
             positions.append(UInt32(position))
         }
     }

@@ -47,8 +47,8 @@ final class SegmentReader {
         totalWords = try file.loadInt(at: 16)
         termCount = Int(try file.load(UInt32.self, at: 24))
         blockSize = Int(try file.load(UInt32.self, at: 28))
-        guard blockSize >= 64, blockSize <= 1 << 24 else {
-            throw .corrupt("\(path): its block size is impossible")
+        guard blockSize >= 64, blockSize <= 1 << 24, documentCount <= Int(Int32.max) else {
+            throw .corrupt("\(path): its block size or document count is impossible")
         }
         var starts: [Int] = []
         for index in 0...SegmentFormat.Section.allCases.count {
@@ -166,6 +166,9 @@ final class SegmentReader {
         guard stored.compressed else {
             return Array(stored.bytes)
         }
+        guard stored.textLength <= UnitTokenizer.maximumTextBytes else {
+            throw .corrupt("\(path): document \(document) claims a text larger than any document")
+        }
         guard let text = _Zstd.decompress(stored.bytes, length: stored.textLength) else {
             throw .corrupt("\(path): the stored text of document \(document) does not decompress")
         }
@@ -196,11 +199,8 @@ final class SegmentReader {
         var position: UInt64 = 0
         var offset: UInt64 = 0
         for _ in 0..<count {
-            position += try reader.readVarInt()
-            offset += try reader.readVarInt()
-            guard position <= UInt64(UInt32.max), offset <= UInt64(UInt32.max) else {
-                throw .corrupt("\(path): a checkpoint of document \(document) lies beyond any text")
-            }
+            position = try reader.readDelta(after: position, atMost: UInt64(UInt32.max))
+            offset = try reader.readDelta(after: offset, atMost: UInt64(UInt32.max))
             checkpoints.append(UnitTokenizer.Checkpoint(position: UInt32(position), offset: Int(offset)))
         }
         return checkpoints

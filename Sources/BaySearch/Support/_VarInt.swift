@@ -53,4 +53,15 @@ struct _ByteReader {
         }
         return value
     }
+
+    /// Reads a delta and adds it to `previous`: the next value of an ascending sequence,
+    /// which must not pass `limit` (nor overflow, as only a damaged file's would).
+    @inline(__always)
+    mutating func readDelta(after previous: UInt64, atMost limit: UInt64) throws(IndexError) -> UInt64 {
+        let (value, overflow) = previous.addingReportingOverflow(try readVarInt())
+        guard !overflow, value <= limit else {
+            throw .corrupt("\(path): a value at byte \(offset) lies beyond its limit")
+        }
+        return value
+    }
 }

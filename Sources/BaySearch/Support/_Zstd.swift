@@ -27,6 +27,10 @@ enum _Zstd {
 
     /// The original bytes, or nil when `bytes` does not decompress to exactly `length` bytes.
     static func decompress(_ bytes: UnsafeRawBufferPointer, length: Int) -> [UInt8]? {
+        // A damaged length must not become a huge allocation: the frame has to agree first.
+        guard bay_decompressed_size(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), Int64(bytes.count)) == Int64(length) else {
+            return nil
+        }
         var complete = false
         let output = [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
             let written = bay_decompress(
