@@ -61,8 +61,12 @@ fi
 export SWIFT_BACKTRACE=enable=no
 # The targets' scratch indexes go to memory where there is a tmpfs: the segment-reader
 # target writes a file for every input, which is several times slower on a disk.
+# A crashing input ends the process before it removes its scratch files, so they all go in
+# one directory that the script removes.
 scratch=${TMPDIR:-/tmp}
 [ -d /dev/shm ] && [ -w /dev/shm ] && scratch=/dev/shm
+scratch=$(mktemp -d "$scratch/baysearch-fuzz-run.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
 # An input is a hang when it runs for 30 s (each takes well under a millisecond; the margin
 # is for a loaded machine) and runs out of memory when the process passes 2 GiB.
 options=(-max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048)
