@@ -38,7 +38,7 @@ final class QueryParserTarget: FuzzTarget {
         precondition(!query.groups.isEmpty && query.groups.allSatisfy { !$0.isEmpty }, "an empty group in \(text.debugDescription)")
         for phrase in query.positivePhrases + query.exclusions {
             let units = phrase.units
-            precondition(units.map(\.offset) == (0..<UInt32(units.count)).map { $0 },
+            precondition(units.map(\.offset) == Array(0..<UInt32(units.count)),
                          "offsets \(units.map(\.offset)) in \(text.debugDescription)")
             precondition(units.first?.term != boundaryTerm && units.last?.term != boundaryTerm,
                          "a phrase of \(text.debugDescription) starts or ends at punctuation")

@@ -5,17 +5,18 @@
 #   Tests/Fuzz/run.sh --seconds 5 analysis  chosen targets, for 5 s each
 #   Tests/Fuzz/run.sh --long 600            every target for 600 s, going on past crashes
 #
-# Targets: query-parser, analysis, segment-reader (Sources/baysearch-fuzz). Everything a run
-# makes goes to Tests/Fuzz/work/ (gitignored): corpus/<target> (the inputs libFuzzer found
-# worth keeping; later runs start from them), crashes/<target>-… (inputs that crashed, hung
-# or ran out of memory) and logs/<target>.log. The run exits 1 if any target failed. A saved
-# input replays without the fuzzing build:
+# Targets: query-parser, analysis, segment-reader (Sources/baysearch-fuzz). Seeds are in
+# seeds/<target> (segment-reader's are built at run time); <target>.dict, where there is
+# one, is the target's libFuzzer dictionary. A run's output goes to Tests/Fuzz/work/
+# (gitignored): corpus/<target> (inputs worth keeping; later runs start from them),
+# crashes/<target>-… (inputs that crashed, hung or ran out of memory) and logs/<target>.log.
+# The run exits 1 if any target failed. A saved input replays without the fuzzing build:
 #
 #   swift run baysearch-fuzz --target=segment-reader Tests/Fuzz/work/crashes/segment-reader-crash-…
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
 all=(query-parser analysis segment-reader)
 seconds=20
 long=false
@@ -60,8 +61,12 @@ fi
 export SWIFT_BACKTRACE=enable=no
 # The targets' scratch indexes go to memory where there is a tmpfs: the segment-reader
 # target writes a file for every input, which is several times slower on a disk.
+# A crashing input ends the process before it removes its scratch files, so they all go in
+# one directory that the script removes.
 scratch=${TMPDIR:-/tmp}
 [ -d /dev/shm ] && [ -w /dev/shm ] && scratch=/dev/shm
+scratch=$(mktemp -d "$scratch/baysearch-fuzz-run.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
 # An input is a hang when it runs for 30 s (each takes well under a millisecond; the margin
 # is for a loaded machine) and runs out of memory when the process passes 2 GiB.
 options=(-max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048)
@@ -79,7 +84,9 @@ for target in "${targets[@]}"; do
     echo "fuzzing $target for ${seconds} s"
     started=$SECONDS
     status=0
-    TMPDIR=$scratch "$fuzzer" --target="$target" "${options[@]}" -artifact_prefix="$work/crashes/$target-" \
+    dictionary=()
+    [ -f "Tests/Fuzz/$target.dict" ] && dictionary=(-dict="Tests/Fuzz/$target.dict")
+    TMPDIR=$scratch "$fuzzer" --target="$target" "${options[@]}" "${dictionary[@]}" -artifact_prefix="$work/crashes/$target-" \
         "$work/corpus/$target" "$seeds" >"$work/logs/$target.log" 2>&1 || status=$?
     elapsed=$(( SECONDS > started ? SECONDS - started : 1 ))
     crashes=$(( $(find "$work/crashes" -name "$target-*" | wc -l) - crashesBefore ))
