@@ -113,7 +113,7 @@ import Testing
         let segment = try SegmentReader(path: path)  // the header is intact
         let error = #expect(throws: IndexError.self) {
             for term in 0..<segment.termCount {
-                _ = try segment.term(at: term)
+                _ = try segment.postings(at: term)
             }
         }
         let message = error.map { "\($0)" } ?? ""

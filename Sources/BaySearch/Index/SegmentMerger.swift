@@ -57,10 +57,12 @@ enum SegmentMerger {
         try forEachLiveDocument(segments) { segment, document throws(IndexError) in
             try file.append(try segment.storedText(of: document).bytes)
         }
+        segments.forEach { $0.releaseReadPages() }
         file.beginSection(.checkpoints)
         try forEachLiveDocument(segments) { segment, document throws(IndexError) in
             try file.append(try segment.checkpointBytes(of: document))
         }
+        segments.forEach { $0.releaseReadPages() }
         file.beginSection(.postings)
         let dictionary = try mergePostings(segments, renumbered: renumbered, into: file)
         try dictionary.write(to: file)
@@ -79,32 +81,40 @@ enum SegmentMerger {
     }
 
     /// Walks the segments' sorted dictionaries together; each term's merged list is the
-    /// lists of the segments holding it, renumbered, in segment order.
+    /// lists of the segments holding it, renumbered, in segment order. A segment without
+    /// deletions has its list copied stream by stream, only its first document renumbered;
+    /// one with deletions has its list decoded and re-encoded without them.
     private static func mergePostings(
         _ segments: [SegmentReader], renumbered: [[Int32]], into file: _SegmentFileWriter
     ) throws(IndexError) -> _TermDictionaryBuilder {
-        var cursors = [Int](repeating: 0, count: segments.count)
-        var current: [(term: [UInt8], postings: Postings)?] = []
+        var next = [Int](repeating: 0, count: segments.count)
+        var current: [[UInt8]?] = []
         for segment in segments {
-            current.append(segment.termCount > 0 ? try segment.term(at: 0) : nil)
+            current.append(segment.termCount > 0 ? Array(try segment.termBytes(at: 0)) : nil)
         }
         var dictionary = _TermDictionaryBuilder()
         var list = _MergedPostings()
-        while let smallest = current.compactMap({ $0?.term }).min(by: SegmentSerializer.bytewiseLess) {
+        var sinceRelease = 0
+        while let smallest = smallestTerm(current) {
             list.removeAll()
-            for index in segments.indices {
-                guard let entry = current[index], entry.term == smallest else {
-                    continue
+            for index in segments.indices where current[index] == smallest {
+                let segment = segments[index]
+                let term = next[index]
+                if segment.deleted.isEmpty {
+                    try list.appendEncoded(
+                        try segment.postingsBytes(at: term), firstNumber: renumbered[index].first ?? 0,
+                        documentCount: segment.documentCount, path: segment.path)
+                } else {
+                    let postings = try segment.postings(at: term)
+                    for position in postings.documents.indices {
+                        list.append(
+                            document: renumbered[index][Int(postings.documents[position])],
+                            frequency: postings.frequencies[position],
+                            positions: try postings.positionBytes(at: position))
+                    }
                 }
-                let postings = entry.postings
-                for position in postings.documents.indices {
-                    list.append(
-                        document: renumbered[index][Int(postings.documents[position])],
-                        frequency: postings.frequencies[position],
-                        positions: try postings.positionBytes(at: position))
-                }
-                cursors[index] += 1
-                current[index] = cursors[index] < segments[index].termCount ? try segments[index].term(at: cursors[index]) : nil
+                next[index] += 1
+                current[index] = next[index] < segment.termCount ? Array(try segment.termBytes(at: next[index])) : nil
             }
             guard list.documentFrequency > 0 else {
                 continue  // every document holding the term was deleted
@@ -112,8 +122,21 @@ enum SegmentMerger {
             let encoded = list.encoded()
             dictionary.append(term: smallest, postingsLength: encoded.count)
             try file.append(encoded)
+            sinceRelease += encoded.count
+            if sinceRelease > 32 << 20 {
+                segments.forEach { $0.releaseReadPages() }
+                sinceRelease = 0
+            }
         }
         return dictionary
+    }
+
+    private static func smallestTerm(_ terms: [[UInt8]?]) -> [UInt8]? {
+        var smallest: [UInt8]?
+        for case let term? in terms where smallest.map({ SegmentSerializer.bytewiseLess(term, $0) }) ?? true {
+            smallest = term
+        }
+        return smallest
     }
 }
 
@@ -134,6 +157,55 @@ private struct _MergedPostings {
         positions.removeAll(keepingCapacity: true)
         documentFrequency = 0
         lastDocument = 0
+    }
+
+    /// Appends a whole encoded list of a segment without deletions, whose document `d`
+    /// becomes `firstNumber + d`: its streams are checked and copied, and only its first
+    /// document delta is written anew.
+    mutating func appendEncoded(
+        _ bytes: UnsafeRawBufferPointer, firstNumber: Int32, documentCount: Int, path: String
+    ) throws(IndexError) {
+        var reader = _ByteReader(bytes, from: 0, to: bytes.count, path: path)
+        let count = try reader.readVarInt()
+        let lastAllowed = UInt64(max(0, documentCount - 1))
+        guard count >= 1, count <= UInt64(documentCount) else {
+            throw .corrupt("\(path): a term claims more documents than its segment has")
+        }
+        let first = try reader.readDelta(after: 0, atMost: lastAllowed)
+        let deltasStart = reader.offset
+        var last = first
+        for _ in 1..<count {
+            let document = try reader.readDelta(after: last, atMost: lastAllowed)
+            guard document > last else {
+                throw .corrupt("\(path): a postings list names a document out of order")
+            }
+            last = document
+        }
+        let frequenciesStart = reader.offset
+        for _ in 0..<count {
+            let frequency = try reader.readVarInt()
+            guard frequency > 0, frequency <= UInt64(UInt32.max) else {
+                throw .corrupt("\(path): a postings list has an impossible frequency")
+            }
+        }
+        let lengthsStart = reader.offset
+        var positionBytes: UInt64 = 0
+        for _ in 0..<count {
+            positionBytes = try reader.readDelta(after: positionBytes, atMost: UInt64(bytes.count))
+        }
+        let positionsStart = reader.offset
+        guard UInt64(bytes.count - positionsStart) == positionBytes else {
+            throw .corrupt("\(path): positions do not fill their postings list")
+        }
+        let renumberedFirst = firstNumber + Int32(first)
+        precondition(documentFrequency == 0 || renumberedFirst > lastDocument, "segments merged out of order")
+        _VarInt.append(UInt64(renumberedFirst - (documentFrequency == 0 ? 0 : lastDocument)), to: &documentDeltas)
+        documentDeltas.append(contentsOf: bytes[deltasStart..<frequenciesStart])
+        frequencies.append(contentsOf: bytes[frequenciesStart..<lengthsStart])
+        lengths.append(contentsOf: bytes[lengthsStart..<positionsStart])
+        positions.append(contentsOf: bytes[positionsStart...])
+        lastDocument = firstNumber + Int32(last)
+        documentFrequency += Int(count)
     }
 
     mutating func append(document: Int32, frequency: Int, positions encoded: UnsafeRawBufferPointer) {

@@ -245,15 +245,32 @@ final class SegmentReader {
         return try postings(at: index)
     }
 
-    private func postings(at index: Int) throws(IndexError) -> Postings {
+    /// The decoded postings of the term at `index` of the sorted dictionary.
+    func postings(at index: Int) throws(IndexError) -> Postings {
+        let range = try postingsRange(at: index)
+        var reader = try self.reader(from: range.lowerBound, to: range.upperBound)
+        return try Postings(decoding: &reader, end: range.upperBound, in: self)
+    }
+
+    /// The encoded postings of the term at `index`, which a merge copies when it can.
+    func postingsBytes(at index: Int) throws(IndexError) -> UnsafeRawBufferPointer {
+        try bytes(try postingsRange(at: index))
+    }
+
+    private func postingsRange(at index: Int) throws(IndexError) -> Range<Int> {
         let postingStarts = start(of: .postingStarts)
         let from = try loadInt(at: postingStarts + 8 * index)
         let to = try loadInt(at: postingStarts + 8 * index + 8)
         guard from <= to, to <= size(of: .postings) else {
             throw .corrupt("\(path): a postings list points outside its section")
         }
-        var reader = try self.reader(from: start(of: .postings) + from, to: start(of: .postings) + to)
-        return try Postings(decoding: &reader, end: start(of: .postings) + to, in: self)
+        return start(of: .postings) + from..<start(of: .postings) + to
+    }
+
+    /// Lets go of the file's pages this process has read, which a merge calls as it goes
+    /// so that its resident memory does not grow with the segments it reads.
+    func releaseReadPages() {
+        file.releaseResidentPages()
     }
 
     /// A bounds-checked reader over bytes `from..<to` of the file, whose blocks are checked.
@@ -268,14 +285,8 @@ final class SegmentReader {
         return UnsafeRawBufferPointer(rebasing: file.bytes[range])
     }
 
-    /// The term at `index` of the sorted dictionary and its postings, for a merge that walks
-    /// every term in order.
-    func term(at index: Int) throws(IndexError) -> (term: [UInt8], postings: Postings) {
-        (Array(try termBytes(at: index)), try postings(at: index))
-    }
-
-    /// The folded UTF-8 of the term at `index`, still in the mapped file.
-    private func termBytes(at index: Int) throws(IndexError) -> UnsafeRawBufferPointer {
+    /// The folded UTF-8 of the term at `index` of the sorted dictionary, still in the mapped file.
+    func termBytes(at index: Int) throws(IndexError) -> UnsafeRawBufferPointer {
         let termStarts = start(of: .termStarts)
         let from = Int(try load(UInt32.self, at: termStarts + 4 * index))
         let to = Int(try load(UInt32.self, at: termStarts + 4 * index + 4))

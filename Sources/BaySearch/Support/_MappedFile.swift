@@ -40,6 +40,14 @@ final class _MappedFile: @unchecked Sendable {
         }
     }
 
+    /// Drops the pages read so far from this process's resident memory; they are read
+    /// again (from the page cache) if touched later.
+    func releaseResidentPages() {
+        if let address = bytes.baseAddress {
+            madvise(UnsafeMutableRawPointer(mutating: address), bytes.count, MADV_DONTNEED)
+        }
+    }
+
     /// A little-endian integer at `offset`, or a corruption error when it lies outside the file.
     func load<T: FixedWidthInteger>(_ type: T.Type, at offset: Int) throws(IndexError) -> T {
         guard offset >= 0, offset + MemoryLayout<T>.size <= bytes.count else {
