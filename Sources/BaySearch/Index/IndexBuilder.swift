@@ -22,7 +22,7 @@ public struct IndexBuilder: Sendable {
     public var flushBytes: Int
     var mergePolicy = MergePolicy()
 
-    public init(workerCount: Int = ProcessInfo.processInfo.activeProcessorCount, flushBytes: Int = 32 << 20) {
+    public init(workerCount: Int = ProcessInfo.processInfo.activeProcessorCount, flushBytes: Int = 16 << 20) {
         self.workerCount = min(max(1, workerCount), IndexBuilder.maximumWorkerCount)
         self.flushBytes = max(1, flushBytes)
     }
