@@ -116,9 +116,11 @@ struct IndexDirectory {
     }
 
     /// Removes what an interrupted writer left, when no writer is at work: a reader may call
-    /// it, and it does nothing where it cannot take the lock (a read-only index included).
-    func removeLeftoversIfNoWriter() {
-        guard let lock = try? _WriteLock(path: path + "/" + IndexDirectory.lockFileName, indexPath: path, create: false) else {
+    /// it with the files of the manifest it read, and it does nothing where there is nothing
+    /// else or it cannot take the lock (a read-only index included).
+    func removeLeftoversIfNoWriter(besides live: Set<String>) {
+        guard !unreferencedFiles(besides: live).isEmpty,
+              let lock = try? _WriteLock(path: path + "/" + IndexDirectory.lockFileName, indexPath: path, create: false) else {
             return
         }
         withExtendedLifetime(lock) {
@@ -146,12 +148,15 @@ struct IndexDirectory {
 
     /// Removes segment files, deletion files and temporary manifests that `live` does not name.
     func removeUnreferencedFiles(keeping live: Set<String>) {
+        remove(unreferencedFiles(besides: live))
+    }
+
+    /// The segment files, deletion files and temporary manifests here that `live` does not name.
+    private func unreferencedFiles(besides live: Set<String>) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        for name in names where !live.contains(name) {
-            if IndexDirectory.isSegmentName(name) || IndexDirectory.isDeletionsName(name)
-                || name.hasPrefix(IndexDirectory.manifestName + ".tmp-") {
-                unlink(path + "/" + name)
-            }
+        return names.filter { name in
+            !live.contains(name) && (IndexDirectory.isSegmentName(name) || IndexDirectory.isDeletionsName(name)
+                || name.hasPrefix(IndexDirectory.manifestName + ".tmp-"))
         }
     }
 

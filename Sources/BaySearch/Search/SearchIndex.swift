@@ -19,8 +19,9 @@ public final class SearchIndex {
         self.path = path
         analyzer = Analyzer()
         let directory = IndexDirectory(path: path)
-        segments = try SearchIndex.openSegments(directory)
-        directory.removeLeftoversIfNoWriter()
+        let manifest: IndexDirectory.Manifest
+        (manifest, segments) = try SearchIndex.openSegments(directory)
+        directory.removeLeftoversIfNoWriter(besides: manifest.files)
         let documentCount = segments.reduce(0) { $0 + $1.liveDocumentCount }
         let totalWords = segments.reduce(0) { $0 + $1.liveWords }
         bm25 = BM25(documentCount: documentCount, averageLength: documentCount > 0 ? Double(totalWords) / Double(documentCount) : 0)
@@ -28,12 +29,12 @@ public final class SearchIndex {
 
     /// Reads the manifest and opens its segments; if a commit removed a segment between the
     /// two, reads the new manifest and tries again (a busy writer may commit several times).
-    private static func openSegments(_ directory: IndexDirectory) throws(IndexError) -> [SegmentReader] {
+    private static func openSegments(_ directory: IndexDirectory) throws(IndexError) -> (IndexDirectory.Manifest, [SegmentReader]) {
         var attempts = 0
         while true {
             let manifest = try directory.readManifest()
             do {
-                return try manifest.segments.map { entry throws(IndexError) in try directory.openSegment(entry) }
+                return (manifest, try manifest.segments.map { entry throws(IndexError) in try directory.openSegment(entry) })
             } catch .unreadable(let path, let reason) {
                 attempts += 1
                 guard attempts < 20, !FileManager.default.fileExists(atPath: path) else {
