@@ -170,6 +170,8 @@ public struct IndexBuilder: Sendable {
             manifest = nil
         } catch .newerFormat(let path, let version) {
             throw IndexError.newerFormat(path: path, version: version)  // never overwrite a newer index
+        } catch .olderFormat where mode != .add {
+            // An index in a format this version no longer reads is replaced at the commit.
         } catch {
             // A damaged or older index is replaced at the commit, and only then deleted.
             guard mode != .add else {
