@@ -17,10 +17,50 @@ import Testing
         try FileManager.default.copyItem(atPath: from, toPath: to)
     }
 
+    /// Runs `baysearch add --index COPY source` on fresh copies of `before`, killing it with
+    /// SIGKILL at random moments of its run, and checks each time that the index answers as
+    /// `before` or as the complete update (`after`), and that opening it removed the killed
+    /// writer's files. Returns which states were seen.
+    static func killUpdates(
+        of before: String, adding source: String, in directory: TemporaryDirectory, seed: UInt64
+    ) throws -> Set<String> {
+        let after = directory.path + "/after-\(seed)"
+        try copyDirectory(before, to: after)
+        let started = Date()
+        #expect(try CLI.run(["add", "--index", after, source]).status == 0)
+        let duration = Date().timeIntervalSince(started)
+        let beforeTotals = try totals(before)
+        let afterTotals = try totals(after)
+        var generator = OracleTests.Generator(state: seed)
+        var outcomes = Set<String>()
+        let killed = directory.path + "/killed-\(seed)"
+        for _ in 0..<6 {
+            try copyDirectory(before, to: killed)
+            let process = Process()
+            process.executableURL = CLI.binary
+            process.arguments = ["add", "--index", killed, source]
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: Double.random(in: 0...(duration * 1.1), using: &generator))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let seen = try totals(killed)
+            #expect(seen == beforeTotals || seen == afterTotals, "a killed update left \(seen)")
+            outcomes.insert(seen == beforeTotals ? "before" : "after")
+            let manifest = try IndexDirectory(path: killed).readManifest()
+            let files = try FileManager.default.contentsOfDirectory(atPath: killed)
+            #expect(Set(files) == manifest.files.union([IndexDirectory.manifestName, IndexDirectory.lockFileName]), "\(files)")
+        }
+        // The next update completes the work.
+        #expect(try CLI.run(["add", "--index", killed, source]).status == 0)
+        #expect(try totals(killed) == afterTotals)
+        return outcomes
+    }
+
     @Test func aWriterKilledAtAnyMomentLeavesTheLastCommit() throws {
         let directory = try TemporaryDirectory()
-        // Before: three segments of one size level, so that the killed update's commit is
-        // followed by a merge, and that too gets killed at some point.
+        // Three segments of one size level, so that the killed update's commit is followed by
+        // a merge, and that too gets killed at some point.
         let before = directory.path + "/before"
         for (number, document) in try Fixtures.corpus().prefix(3).enumerated() {
             let source = try Fixtures.writeJSONLines([document], to: "part\(number).jsonl", in: directory)
@@ -32,41 +72,27 @@ import Testing
             copies += try Fixtures.corpus().map { ("copy\(copy)/\($0.id)", $0.text + "\n第九版") }
         }
         let update = try Fixtures.writeJSONLines(copies, to: "update.jsonl", in: directory)
-        let after = directory.path + "/after"
-        try LifecycleTests.copyDirectory(before, to: after)
-        let started = Date()
-        #expect(try CLI.run(["add", "--index", after, update]).status == 0)
-        let duration = Date().timeIntervalSince(started)
-        #expect(try IndexDirectory(path: after).readManifest().segments.count == 1, "the update's commit is followed by a merge")
-        let beforeTotals = try LifecycleTests.totals(before)
-        let afterTotals = try LifecycleTests.totals(after)
-        #expect(beforeTotals != afterTotals)
-
-        var generator = OracleTests.Generator(state: 9)
-        var outcomes = Set<String>()
-        let killed = directory.path + "/killed"
-        for _ in 0..<6 {
-            try LifecycleTests.copyDirectory(before, to: killed)
-            let process = Process()
-            process.executableURL = CLI.product("baysearch")
-            process.arguments = ["add", "--index", killed, update]
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            Thread.sleep(forTimeInterval: Double.random(in: 0...(duration * 1.1), using: &generator))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            let totals = try LifecycleTests.totals(killed)
-            #expect(totals == beforeTotals || totals == afterTotals, "a killed update left \(totals)")
-            outcomes.insert(totals == beforeTotals ? "before" : "after")
-            // Opening the index removed what the killed writer left.
-            let manifest = try IndexDirectory(path: killed).readManifest()
-            let files = try FileManager.default.contentsOfDirectory(atPath: killed)
-            #expect(Set(files) == manifest.files.union([IndexDirectory.manifestName, IndexDirectory.lockFileName]), "\(files)")
-        }
+        let outcomes = try LifecycleTests.killUpdates(of: before, adding: update, in: directory, seed: 9)
         #expect(outcomes.contains("before"))
-        // The next update completes the work.
-        #expect(try CLI.run(["add", "--index", killed, update]).status == 0)
-        #expect(try LifecycleTests.totals(killed) == afterTotals)
+    }
+
+    @Test func aWriterKilledWhileMergingLeavesTheLastCommit() throws {
+        let directory = try TemporaryDirectory()
+        // Three segments of 20 documents each: adding one tiny document commits at once and
+        // then spends its time merging four segments, where most kills land.
+        let before = directory.path + "/before"
+        for part in 0..<3 {
+            let copies = try (0..<5).flatMap { copy in
+                try Fixtures.corpus().map { ("part\(part)/copy\(copy)/\($0.id)", $0.text) }
+            }
+            let source = try Fixtures.writeJSONLines(copies, to: "part\(part).jsonl", in: directory)
+            #expect(try CLI.run(["add", "--threads", "1", "--index", before, source]).status == 0)
+        }
+        #expect(try IndexDirectory(path: before).readManifest().segments.count == 3)
+        let tiny = try Fixtures.writeJSONLines([("tiny", "第九版")], to: "tiny.jsonl", in: directory)
+        _ = try LifecycleTests.killUpdates(of: before, adding: tiny, in: directory, seed: 11)
+        let after = try IndexDirectory(path: directory.path + "/after-11").readManifest()
+        #expect(after.segments.count == 1, "the tiny update's commit is followed by a merge")
     }
 
     @Test func searchesWhileAWriterCommitsSeeCommittedStatesOnly() throws {
