@@ -27,7 +27,6 @@ final class _LiveDocuments {
         }
     }
 
-    var count: Int { locations.count }
     var ids: Dictionary<String, (segment: Int, document: Int)>.Keys { locations.keys }
 
     /// Whether `id` is live with exactly this content.
