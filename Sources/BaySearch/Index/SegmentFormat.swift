@@ -1,4 +1,4 @@
-/// The layout of a segment file, version 5. All integers are little-endian.
+/// The layout of a segment file, version 6. All integers are little-endian.
 ///
 /// ```
 /// header   magic "BAYSEG\r\n", u32 version, u32 documentCount, u64 totalWords,
@@ -17,10 +17,12 @@
 ///            byte offset) of `UnitTokenizer.Checkpoint`s, about one every
 ///            `UnitTokenizer.checkpointInterval` units, so a match's byte offsets are found by
 ///            walking a few units, not the text
-/// postings   per term: varint documentFrequency; documentFrequency varint document deltas
-///            (the first absolute); documentFrequency varint frequencies; documentFrequency
-///            varint byte lengths of each document's positions; then each document's
-///            frequency varint position deltas (the first absolute)
+/// postings   per term: varint documentFrequency; documentFrequency varints
+///            `delta << 1 | (frequency == 1)`, delta the document's distance from the one
+///            before (the first absolute); a varint frequency for each document whose flag
+///            is 0; (documentFrequency - 1) / 64 varint byte lengths of the positions of
+///            each full block of 64 documents (`_PostingsListEncoder.skipInterval`); then
+///            each document's frequency varint position deltas (the first absolute)
 /// termBytes  each term's folded UTF-8, terms sorted bytewise
 /// termStarts (termCount + 1) u32 offsets into termBytes
 /// postingStarts (termCount + 1) u64 offsets into postings
@@ -34,7 +36,7 @@
 /// Blocks are checked the first time a read touches them, so opening costs the header only.
 enum SegmentFormat {
     static let magic: [UInt8] = Array("BAYSEG\r\n".utf8)
-    static let version: UInt32 = 5
+    static let version: UInt32 = 6
     static let documentRecordSize = 56
     /// The document flag for a stored text compressed with Zstandard.
     static let zstdCompressed: UInt32 = 1

@@ -81,9 +81,8 @@ enum SegmentMerger {
     }
 
     /// Walks the segments' sorted dictionaries together; each term's merged list is the
-    /// lists of the segments holding it, renumbered, in segment order. A segment without
-    /// deletions has its list copied stream by stream, only its first document renumbered;
-    /// one with deletions has its list decoded and re-encoded without them.
+    /// lists of the segments holding it, renumbered past deleted documents, in segment
+    /// order, with every document's encoded positions copied as they are.
     private static func mergePostings(
         _ segments: [SegmentReader], renumbered: [[Int32]], into file: _SegmentFileWriter
     ) throws(IndexError) -> _TermDictionaryBuilder {
@@ -93,25 +92,16 @@ enum SegmentMerger {
             current.append(segment.termCount > 0 ? Array(try segment.termBytes(at: 0)) : nil)
         }
         var dictionary = _TermDictionaryBuilder()
-        var list = _MergedPostings()
+        var list = _PostingsListEncoder()
+        var encoded: [UInt8] = []
         var sinceRelease = 0
         while let smallest = smallestTerm(current) {
             list.removeAll()
             for index in segments.indices where current[index] == smallest {
                 let segment = segments[index]
-                let term = next[index]
-                if segment.deleted.isEmpty {
-                    try list.appendEncoded(
-                        try segment.postingsBytes(at: term), firstNumber: renumbered[index].first ?? 0,
-                        documentCount: segment.documentCount, path: segment.path)
-                } else {
-                    let postings = try segment.postings(at: term)
-                    for position in postings.documents.indices {
-                        list.append(
-                            document: renumbered[index][Int(postings.documents[position])],
-                            frequency: postings.frequencies[position],
-                            positions: try postings.positionBytes(at: position))
-                    }
+                let numbers = renumbered[index]
+                try segment.postings(at: next[index]).forEachDocument { document, frequency, positions in
+                    list.append(document: Int(numbers[Int(document)]), frequency: frequency, positions: positions)
                 }
                 next[index] += 1
                 current[index] = next[index] < segment.termCount ? Array(try segment.termBytes(at: next[index])) : nil
@@ -119,7 +109,8 @@ enum SegmentMerger {
             guard list.documentFrequency > 0 else {
                 continue  // every document holding the term was deleted
             }
-            let encoded = list.encoded()
+            encoded.removeAll(keepingCapacity: true)
+            list.write(to: &encoded)
             dictionary.append(term: smallest, postingsLength: encoded.count)
             try file.append(encoded)
             sinceRelease += encoded.count
@@ -137,95 +128,5 @@ enum SegmentMerger {
             smallest = term
         }
         return smallest
-    }
-}
-
-/// One term's merged postings list, gathered stream by stream and encoded in the layout of
-/// `SegmentFormat`.
-private struct _MergedPostings {
-    private var documentDeltas: [UInt8] = []
-    private var frequencies: [UInt8] = []
-    private var lengths: [UInt8] = []
-    private var positions: [UInt8] = []
-    private(set) var documentFrequency = 0
-    private var lastDocument: Int32 = 0
-
-    mutating func removeAll() {
-        documentDeltas.removeAll(keepingCapacity: true)
-        frequencies.removeAll(keepingCapacity: true)
-        lengths.removeAll(keepingCapacity: true)
-        positions.removeAll(keepingCapacity: true)
-        documentFrequency = 0
-        lastDocument = 0
-    }
-
-    /// Appends a whole encoded list of a segment without deletions, whose document `d`
-    /// becomes `firstNumber + d`: its streams are checked and copied, and only its first
-    /// document delta is written anew.
-    mutating func appendEncoded(
-        _ bytes: UnsafeRawBufferPointer, firstNumber: Int32, documentCount: Int, path: String
-    ) throws(IndexError) {
-        var reader = _ByteReader(bytes, from: 0, to: bytes.count, path: path)
-        let count = try reader.readVarInt()
-        let lastAllowed = UInt64(max(0, documentCount - 1))
-        guard count >= 1, count <= UInt64(documentCount) else {
-            throw .corrupt("\(path): a term claims more documents than its segment has")
-        }
-        let first = try reader.readDelta(after: 0, atMost: lastAllowed)
-        let deltasStart = reader.offset
-        var last = first
-        for _ in 1..<count {
-            let document = try reader.readDelta(after: last, atMost: lastAllowed)
-            guard document > last else {
-                throw .corrupt("\(path): a postings list names a document out of order")
-            }
-            last = document
-        }
-        let frequenciesStart = reader.offset
-        for _ in 0..<count {
-            let frequency = try reader.readVarInt()
-            guard frequency > 0, frequency <= UInt64(UInt32.max) else {
-                throw .corrupt("\(path): a postings list has an impossible frequency")
-            }
-        }
-        let lengthsStart = reader.offset
-        var positionBytes: UInt64 = 0
-        for _ in 0..<count {
-            positionBytes = try reader.readDelta(after: positionBytes, atMost: UInt64(bytes.count))
-        }
-        let positionsStart = reader.offset
-        guard UInt64(bytes.count - positionsStart) == positionBytes else {
-            throw .corrupt("\(path): positions do not fill their postings list")
-        }
-        let renumberedFirst = firstNumber + Int32(first)
-        precondition(documentFrequency == 0 || renumberedFirst > lastDocument, "segments merged out of order")
-        _VarInt.append(UInt64(renumberedFirst - (documentFrequency == 0 ? 0 : lastDocument)), to: &documentDeltas)
-        documentDeltas.append(contentsOf: bytes[deltasStart..<frequenciesStart])
-        frequencies.append(contentsOf: bytes[frequenciesStart..<lengthsStart])
-        lengths.append(contentsOf: bytes[lengthsStart..<positionsStart])
-        positions.append(contentsOf: bytes[positionsStart...])
-        lastDocument = firstNumber + Int32(last)
-        documentFrequency += Int(count)
-    }
-
-    mutating func append(document: Int32, frequency: Int, positions encoded: UnsafeRawBufferPointer) {
-        precondition(document >= 0 && (documentFrequency == 0 || document > lastDocument), "a deleted or out-of-order document")
-        _VarInt.append(UInt64(document - (documentFrequency == 0 ? 0 : lastDocument)), to: &documentDeltas)
-        _VarInt.append(UInt64(frequency), to: &frequencies)
-        _VarInt.append(UInt64(encoded.count), to: &lengths)
-        positions.append(contentsOf: encoded)
-        lastDocument = document
-        documentFrequency += 1
-    }
-
-    func encoded() -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(10 + documentDeltas.count + frequencies.count + lengths.count + positions.count)
-        _VarInt.append(UInt64(documentFrequency), to: &bytes)
-        bytes += documentDeltas
-        bytes += frequencies
-        bytes += lengths
-        bytes += positions
-        return bytes
     }
 }

@@ -30,11 +30,14 @@ enum SegmentSerializer {
 
         let order = writer.terms.indices.sorted { bytewiseLess(writer.terms[$0], writer.terms[$1]) }
         var dictionary = _TermDictionaryBuilder()
+        var list = _PostingsListEncoder()
         var postings: [UInt8] = []
         file.beginSection(.postings)
         for term in order {
+            list.removeAll()
+            writer.postings[term].encode(into: &list)
             postings.removeAll(keepingCapacity: true)
-            writer.postings[term].serialize(into: &postings)
+            list.write(to: &postings)
             dictionary.append(term: writer.terms[term], postingsLength: postings.count)
             try file.append(postings)
         }

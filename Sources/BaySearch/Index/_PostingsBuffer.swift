@@ -1,6 +1,6 @@
 /// One term's postings as they grow during indexing: per document a varint document delta,
 /// a varint frequency and the varint position deltas, interleaved so that adding a document
-/// touches one buffer; `serialize(into:)` splits them into the on-disk layout.
+/// touches one buffer; `encode(into:)` hands them to the on-disk layout's encoder.
 ///
 /// Invariant: documents arrive in increasing order, so every delta after the first is >= 1.
 struct _PostingsBuffer {
@@ -22,30 +22,21 @@ struct _PostingsBuffer {
         documentFrequency += 1
     }
 
-    /// Appends the on-disk layout (`SegmentFormat`) to `output`: frequency, document
-    /// deltas, frequencies, position byte lengths, positions. Each stream is one pass over
-    /// the interleaved bytes, so nothing is allocated per term.
-    func serialize(into output: inout [UInt8]) {
-        _VarInt.append(UInt64(documentFrequency), to: &output)
+    /// Appends every document of this buffer to `list`, which encodes the on-disk layout.
+    func encode(into list: inout _PostingsListEncoder) {
         bytes.withUnsafeBytes { buffer in
-            for stream in 0..<4 {
-                var index = 0
-                for _ in 0..<documentFrequency {
-                    let deltaStart = index
+            var index = 0
+            var document = 0
+            for _ in 0..<documentFrequency {
+                document += Int(next(buffer, &index))
+                let frequency = Int(next(buffer, &index))
+                let positionsStart = index
+                for _ in 0..<frequency {
                     _ = next(buffer, &index)
-                    let frequencyStart = index
-                    let frequency = next(buffer, &index)
-                    let positionsStart = index
-                    for _ in 0..<frequency {
-                        _ = next(buffer, &index)
-                    }
-                    switch stream {
-                    case 0: output.append(contentsOf: buffer[deltaStart..<frequencyStart])
-                    case 1: output.append(contentsOf: buffer[frequencyStart..<positionsStart])
-                    case 2: _VarInt.append(UInt64(index - positionsStart), to: &output)
-                    default: output.append(contentsOf: buffer[positionsStart..<index])
-                    }
                 }
+                list.append(
+                    document: document, frequency: frequency,
+                    positions: UnsafeRawBufferPointer(rebasing: buffer[positionsStart..<index]))
             }
         }
     }

@@ -11,6 +11,24 @@ enum _VarInt {
         bytes.append(UInt8(value))
     }
 
+    /// The offset just past the `count` integers that start at `offset`, found by counting
+    /// final bytes without decoding; nil when they run past `end`.
+    @inline(__always)
+    static func skip(_ count: Int, in bytes: UnsafeRawBufferPointer, from offset: Int, end: Int) -> Int? {
+        var remaining = count
+        var index = offset
+        while remaining > 0 {
+            guard index < end else {
+                return nil
+            }
+            if bytes[index] < 0x80 {
+                remaining -= 1
+            }
+            index += 1
+        }
+        return index
+    }
+
     /// Reads the integer at `offset`, moving `offset` past it; nil when it runs past `end`
     /// or over 64 bits.
     @inline(__always)
@@ -52,6 +70,17 @@ struct _ByteReader {
             throw .corrupt("\(path): a variable-length integer runs past its section")
         }
         return value
+    }
+
+    /// Moves past `count` integers without decoding them, returning where they started.
+    @inline(__always)
+    mutating func skipVarInts(_ count: Int) throws(IndexError) -> Int {
+        let start = offset
+        guard let next = _VarInt.skip(count, in: bytes, from: offset, end: end) else {
+            throw .corrupt("\(path): variable-length integers run past their section")
+        }
+        offset = next
+        return start
     }
 
     /// Reads a delta and adds it to `previous`: the next value of an ascending sequence,
