@@ -356,7 +356,7 @@ private final class _IndexWorker: @unchecked Sendable {
                     documentsIndexed += 1
                     bytesIndexed += document.text.count
                 }
-                if writer.bufferedBytes >= flushBytes {
+                if writer.bufferedBytes >= flushBytes || writer.documentCount == SegmentWriter.maximumDocumentCount {
                     try flush(writer)
                     writer = SegmentWriter()
                     _Memory.returnFreedPages()

@@ -252,11 +252,6 @@ final class SegmentReader {
         return try Postings(decoding: &reader, end: range.upperBound, in: self)
     }
 
-    /// The encoded postings of the term at `index`, which a merge copies when it can.
-    func postingsBytes(at index: Int) throws(IndexError) -> UnsafeRawBufferPointer {
-        try bytes(try postingsRange(at: index))
-    }
-
     private func postingsRange(at index: Int) throws(IndexError) -> Range<Int> {
         let postingStarts = start(of: .postingStarts)
         let from = try loadInt(at: postingStarts + 8 * index)

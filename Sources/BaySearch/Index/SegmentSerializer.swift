@@ -28,17 +28,15 @@ enum SegmentSerializer {
         file.beginSection(.checkpoints)
         try file.append(writer.checkpoints)
 
-        let order = writer.terms.indices.sorted { bytewiseLess(writer.terms[$0], writer.terms[$1]) }
+        let order = writer.sortedTerms()
         var dictionary = _TermDictionaryBuilder()
-        var list = _PostingsListEncoder()
         var postings: [UInt8] = []
+        var scratch = _TermPostings.Scratch()
         file.beginSection(.postings)
         for term in order {
-            list.removeAll()
-            writer.postings[term].encode(into: &list)
             postings.removeAll(keepingCapacity: true)
-            list.write(to: &postings)
-            dictionary.append(term: writer.terms[term], postingsLength: postings.count)
+            writer.encodePostings(of: term, into: &postings, scratch: &scratch)
+            dictionary.append(term: writer.bytes(of: term), postingsLength: postings.count)
             try file.append(postings)
         }
         try dictionary.write(to: file)
@@ -47,16 +45,20 @@ enum SegmentSerializer {
 
     /// `memcmp` order, the order the reader's binary search expects.
     static func bytewiseLess(_ left: [UInt8], _ right: [UInt8]) -> Bool {
-        let order = left.withUnsafeBytes { leftBytes in
-            right.withUnsafeBytes { rightBytes -> Int32 in
-                let common = min(leftBytes.count, rightBytes.count)
-                guard common > 0, let leftBase = leftBytes.baseAddress, let rightBase = rightBytes.baseAddress else {
-                    return 0
-                }
-                return memcmp(leftBase, rightBase, common)
+        left.withUnsafeBufferPointer { left in
+            right.withUnsafeBufferPointer { right in bytewiseLess(left, right) }
+        }
+    }
+
+    static func bytewiseLess(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+        let common = min(left.count, right.count)
+        if common > 0, let leftBase = left.baseAddress, let rightBase = right.baseAddress {
+            let order = memcmp(leftBase, rightBase, common)
+            if order != 0 {
+                return order < 0
             }
         }
-        return order != 0 ? order < 0 : left.count < right.count
+        return left.count < right.count
     }
 
     @inline(__always)

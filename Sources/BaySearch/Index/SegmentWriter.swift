@@ -9,8 +9,10 @@
 /// phrase of n ideographs needs about n/2 postings lists, not n; and so is each punctuation
 /// boundary (`boundaryTerm`), so that punctuation in a query matches punctuation only.
 ///
-/// A value type, so the hot loops touch local storage with no exclusivity checks at run
-/// time. Not thread-safe: each indexing thread fills its own writer.
+/// Postings grow in a `_ByteStreamPool`, two streams a term (`_TermPostings`), so adding a
+/// position allocates nothing. A struct, so the hot loops touch local storage with no
+/// exclusivity checks at run time; but copies share the pool, so only one copy may be
+/// added to. Not thread-safe: each indexing thread fills its own writer.
 struct SegmentWriter {
     struct StoredDocument {
         var id: String
@@ -30,29 +32,34 @@ struct SegmentWriter {
     private(set) var texts: [UInt8] = []
     private(set) var checkpoints: [UInt8] = []
     private(set) var totalWords = 0
-    private(set) var postings: [_PostingsBuffer] = []
-    /// The folded UTF-8 of each term, by term number.
-    private(set) var terms: [[UInt8]] = []
+    /// Every term's postings, two streams each: see `_TermPostings`.
+    private let pool = _ByteStreamPool()
+    private var postings: [_TermPostings] = []
+    /// The folded UTF-8 of every term, back to back; term `t` is `termStarts[t]..<termStarts[t + 1]`.
+    private var termBytes: [UInt8] = []
+    private var termStarts: [Int] = [0]
     /// Ideographs, bigrams and runs of up to 7 bytes, by `tableTermNumber` key.
     private var tableTerms = _TermTable()
     /// Longer runs.
-    private var runTerms: [ArraySlice<UInt8>: Int] = [:]
-    private var pairs: [UInt64] = []
-    // Scratch space for `invert`; `termSlots` is all zeros between documents.
-    private var grouped: [UInt64] = []
-    private var termSlots: [Int] = []
-    private var touchedTerms: [Int] = []
-    private var postingBytes = 0
+    private var runTerms: [[UInt8]: Int] = [:]
     private var stringBytes = 0
+
+    /// Postings number documents with 32-bit signed integers.
+    static let maximumDocumentCount = Int(Int32.max)
 
     init() {}
 
     var documentCount: Int { documents.count }
+    var termCount: Int { postings.count }
 
     /// A rough count of the memory this writer holds, to decide when to flush it.
-    var bufferedBytes: Int { texts.count + checkpoints.count + stringBytes + postingBytes + terms.count * 64 }
+    var bufferedBytes: Int {
+        texts.count + checkpoints.count + stringBytes + pool.bytes + termBytes.count
+            + postings.count * (MemoryLayout<_TermPostings>.stride + 40)
+    }
 
     mutating func add(_ source: SourceDocument, analyzed: Analyzer.Document) {
+        precondition(documents.count < SegmentWriter.maximumDocumentCount, "a full SegmentWriter must be flushed")
         let (id, title, text) = (source.id, source.title, source.text)
         let document = documents.count
         let compressed = _Zstd.compress(text)
@@ -81,61 +88,72 @@ struct SegmentWriter {
         }
     }
 
-    /// Groups the document's (term, position) pairs by term in linear time: count each
-    /// term's occurrences, give each term a slice of one buffer, then fill the slices in
-    /// position order, so every slice is already sorted.
+    /// Adds every unit, bigram and boundary of the document to its term's postings, in
+    /// position order for each term, as Lucene's indexing chain does: no per-document
+    /// grouping, as a term's document entry is written when its next document comes.
     private mutating func invert(_ text: AnalyzedText, document: Int) {
-        pairs.removeAll(keepingCapacity: true)
         let units = text.units
         for index in units.indices {
             let unit = units[index]
-            pairs.append(UInt64(termNumber(of: unit, in: text)) << 32 | UInt64(unit.position))
+            addPosition(unit.position, of: termNumber(of: unit, in: text), in: document)
             if unit.isIdeograph, index + 1 < units.count {
                 let next = units[index + 1]
                 if next.isIdeograph, next.position == unit.position + 1 {
-                    pairs.append(UInt64(bigramNumber(unit.ideograph, next.ideograph)) << 32 | UInt64(unit.position))
+                    addPosition(unit.position, of: bigramNumber(unit.ideograph, next.ideograph), in: document)
                 }
             }
         }
         if !text.boundaries.isEmpty {
-            let boundary = UInt64(boundaryTermNumber())
+            let boundary = boundaryTermNumber()
             for position in text.boundaries {
-                pairs.append(boundary << 32 | UInt64(position))
+                addPosition(position, of: boundary, in: document)
             }
         }
-        if termSlots.count < terms.count {
-            termSlots.append(contentsOf: repeatElement(0, count: terms.count - termSlots.count))
+    }
+
+    @inline(__always)
+    private mutating func addPosition(_ position: UInt32, of term: Int, in document: Int) {
+        let pool = self.pool
+        postings.withUnsafeMutableBufferPointer { postings in
+            postings[term].add(position: position, document: Int32(truncatingIfNeeded: document), pool: pool)
         }
-        touchedTerms.removeAll(keepingCapacity: true)
-        for pair in pairs {
-            let term = Int(pair >> 32)
-            if termSlots[term] == 0 {
-                touchedTerms.append(term)
+    }
+
+    /// The term numbers in bytewise order of their terms, the order of the dictionary.
+    func sortedTerms() -> [Int] {
+        termBytes.withUnsafeBufferPointer { bytes in
+            // Most terms are told apart by their first 8 bytes, compared as one integer.
+            var keyed = (0..<postings.count).map { term in
+                var prefix: UInt64 = 0
+                let start = termStarts[term]
+                for index in 0..<8 {
+                    prefix <<= 8
+                    if start + index < termStarts[term + 1] {
+                        prefix |= UInt64(bytes[start + index])
+                    }
+                }
+                return (prefix: prefix, term: term)
             }
-            termSlots[term] += 1
+            keyed.sort { left, right in
+                if left.prefix != right.prefix {
+                    return left.prefix < right.prefix
+                }
+                return SegmentSerializer.bytewiseLess(
+                    UnsafeBufferPointer(rebasing: bytes[termStarts[left.term]..<termStarts[left.term + 1]]),
+                    UnsafeBufferPointer(rebasing: bytes[termStarts[right.term]..<termStarts[right.term + 1]]))
+            }
+            return keyed.map(\.term)
         }
-        var next = 0
-        for term in touchedTerms {
-            let count = termSlots[term]
-            termSlots[term] = next
-            next += count
-        }
-        grouped.removeAll(keepingCapacity: true)
-        grouped.append(contentsOf: repeatElement(0, count: pairs.count))
-        for pair in pairs {
-            let term = Int(pair >> 32)
-            grouped[termSlots[term]] = pair
-            termSlots[term] += 1
-        }
-        var start = 0
-        for term in touchedTerms {
-            let end = termSlots[term]
-            let before = postings[term].bytes.count
-            postings[term].add(document: document, positions: grouped[start..<end])
-            postingBytes += postings[term].bytes.count - before
-            termSlots[term] = 0
-            start = end
-        }
+    }
+
+    /// The folded UTF-8 of `term`.
+    func bytes(of term: Int) -> ArraySlice<UInt8> {
+        termBytes[termStarts[term]..<termStarts[term + 1]]
+    }
+
+    /// Appends the postings list of `term` to `output` in the layout of `SegmentFormat`.
+    func encodePostings(of term: Int, into output: inout [UInt8], scratch: inout _TermPostings.Scratch) {
+        postings[term].encode(into: &output, pool: pool, scratch: &scratch)
     }
 
     private mutating func termNumber(of unit: Unit, in text: AnalyzedText) -> Int {
@@ -160,11 +178,12 @@ struct SegmentWriter {
             }
             return tableTermNumber(key: key) { Array(run) }
         }
-        if let number = runTerms[run] {
+        let bytes = Array(run)
+        if let number = runTerms[bytes] {
             return number
         }
-        let number = newTerm(Array(run))
-        runTerms[ArraySlice(terms[number])] = number
+        let number = newTerm(bytes)
+        runTerms[bytes] = number
         return number
     }
 
@@ -187,8 +206,9 @@ struct SegmentWriter {
     }
 
     private mutating func newTerm(_ bytes: [UInt8]) -> Int {
-        terms.append(bytes)
-        postings.append(_PostingsBuffer())
-        return terms.count - 1
+        termBytes += bytes
+        termStarts.append(termBytes.count)
+        postings.append(_TermPostings(pool: pool))
+        return postings.count - 1
     }
 }

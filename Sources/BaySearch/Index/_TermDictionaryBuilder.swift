@@ -7,7 +7,7 @@ struct _TermDictionaryBuilder {
     private var postingsEnd = 0
     private(set) var count = 0
 
-    mutating func append(term: [UInt8], postingsLength: Int) {
+    mutating func append(term: some Collection<UInt8>, postingsLength: Int) {
         SegmentSerializer.appendInteger(UInt32(termBytes.count), to: &termStarts)
         termBytes.append(contentsOf: term)
         SegmentSerializer.appendInteger(UInt64(postingsEnd), to: &postingStarts)

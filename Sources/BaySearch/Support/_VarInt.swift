@@ -11,6 +11,12 @@ enum _VarInt {
         bytes.append(UInt8(value))
     }
 
+    /// How many bytes `append` writes for `value`.
+    @inline(__always)
+    static func length(_ value: UInt64) -> Int {
+        (64 - value.leadingZeroBitCount + 6) / 7 + (value == 0 ? 1 : 0)
+    }
+
     /// The offset just past the `count` integers that start at `offset`, found by counting
     /// final bytes without decoding; nil when they run past `end`.
     @inline(__always)

@@ -1,0 +1,119 @@
+/// Many growing byte streams in shared pages: the postings of every term of a segment being
+/// built, without an array (and its allocations) per term. Lucene's `ByteBlockPool` and
+/// tantivy's memory arena do the same.
+///
+///     let pool = _ByteStreamPool()
+///     var stream = pool.makeStream()
+///     pool.appendVarInt(300, to: &stream)
+///     var bytes: [UInt8] = []
+///     pool.copy(stream, to: &bytes)   // [0xAC, 0x02]
+///
+/// A stream is a chain of chunks, each an 8-byte address of the next chunk followed by a
+/// payload twice the size of the one before (8 bytes first, at most `largestPayload`), so
+/// a rare term wastes little and a common one hops rarely. An address is a page number
+/// times `pageSize` plus an offset.
+///
+/// Invariants: a chunk never crosses a page; `Stream.write` lies in the stream's last chunk,
+/// whose payload ends at `Stream.end`.
+final class _ByteStreamPool {
+    /// Where a stream starts and where its next byte goes.
+    struct Stream {
+        /// The address of the first chunk.
+        fileprivate var head: Int
+        fileprivate var write: Int
+        fileprivate var end: Int
+        fileprivate var level: UInt8
+    }
+
+    static let pageSize = 1 << 16
+    private static let firstPayload = 8
+    private static let largestLevel: UInt8 = 9  // payloads of 8 << 9 = 4 KiB
+    private static let headerSize = 8
+
+    private var pages: [UnsafeMutableRawPointer] = []
+    private var fill = _ByteStreamPool.pageSize
+
+    init() {}
+
+    deinit {
+        for page in pages {
+            page.deallocate()
+        }
+    }
+
+    /// Bytes the pool holds.
+    var bytes: Int { pages.count * _ByteStreamPool.pageSize }
+
+    func makeStream() -> Stream {
+        let chunk = allocate(level: 0)
+        return Stream(head: chunk, write: chunk + _ByteStreamPool.headerSize,
+                      end: chunk + _ByteStreamPool.headerSize + _ByteStreamPool.firstPayload, level: 0)
+    }
+
+    @inline(__always)
+    func appendVarInt(_ value: UInt64, to stream: inout Stream) {
+        var value = value
+        while value >= 0x80 {
+            append(UInt8(truncatingIfNeeded: value) | 0x80, to: &stream)
+            value >>= 7
+        }
+        append(UInt8(value), to: &stream)
+    }
+
+    @inline(__always)
+    func append(_ byte: UInt8, to stream: inout Stream) {
+        if stream.write == stream.end {
+            grow(&stream)
+        }
+        pointer(stream.write).storeBytes(of: byte, as: UInt8.self)
+        stream.write += 1
+    }
+
+    /// Appends the bytes of `stream` to `output`.
+    func copy(_ stream: Stream, to output: inout [UInt8]) {
+        var chunk = stream.head
+        var level: UInt8 = 0
+        let lastChunk = stream.end - _ByteStreamPool.headerSize - _ByteStreamPool.payloadSize(stream.level)
+        while true {
+            let payload = chunk + _ByteStreamPool.headerSize
+            let end = chunk == lastChunk ? stream.write : payload + _ByteStreamPool.payloadSize(level)
+            output.append(contentsOf: UnsafeRawBufferPointer(start: pointer(payload), count: end - payload))
+            if chunk == lastChunk {
+                return
+            }
+            chunk = Int(pointer(chunk).loadUnaligned(as: UInt64.self))
+            level = min(level + 1, _ByteStreamPool.largestLevel)
+        }
+    }
+
+    private static func payloadSize(_ level: UInt8) -> Int {
+        firstPayload << Int(level)
+    }
+
+    @inline(__always)
+    private func pointer(_ address: Int) -> UnsafeMutableRawPointer {
+        pages[address >> 16] + (address & 0xFFFF)
+    }
+
+    /// Chains a chunk of the next level to the stream's last one.
+    private func grow(_ stream: inout Stream) {
+        let level = min(stream.level + 1, _ByteStreamPool.largestLevel)
+        let chunk = allocate(level: level)
+        let last = stream.end - _ByteStreamPool.headerSize - _ByteStreamPool.payloadSize(stream.level)
+        pointer(last).storeBytes(of: UInt64(chunk), as: UInt64.self)
+        stream.write = chunk + _ByteStreamPool.headerSize
+        stream.end = stream.write + _ByteStreamPool.payloadSize(level)
+        stream.level = level
+    }
+
+    private func allocate(level: UInt8) -> Int {
+        let size = _ByteStreamPool.headerSize + _ByteStreamPool.payloadSize(level)
+        if fill + size > _ByteStreamPool.pageSize {
+            pages.append(UnsafeMutableRawPointer.allocate(byteCount: _ByteStreamPool.pageSize, alignment: 16))
+            fill = 0
+        }
+        let address = (pages.count - 1) << 16 | fill
+        fill += size
+        return address
+    }
+}

@@ -1,0 +1,94 @@
+@testable import BaySearch
+import Foundation
+import Testing
+
+/// Postings lists long enough to need the positions' skip table, read back in any order,
+/// with deletions and through a merge, against positions taken from the tokenizer alone.
+@Suite struct PostingsTests {
+    /// 300 documents (more than four skip blocks); document `d` holds 桥 `d % 5` times
+    /// (none when 0), between fillers whose length varies, so frequencies, position deltas
+    /// and block lengths all vary.
+    static func texts() -> [String] {
+        (0..<300).map { document in
+            var text = String(repeating: "港", count: document % 7)
+            for occurrence in 0..<document % 5 {
+                text += "桥" + String(repeating: "澳", count: (document + occurrence) % 4) + (occurrence % 2 == 0 ? "，" : " a1 ")
+            }
+            return text + "珠"
+        }
+    }
+
+    /// The positions of 桥 in each text, as the tokenizer numbers them.
+    static func expectedPositions(_ texts: [String]) throws -> [[UInt32]] {
+        let tokenizer = UnitTokenizer(folder: CharacterFolder())
+        return try texts.map { text in
+            let analyzed = try tokenizer.analyze(Array(text.utf8))
+            return analyzed.units.filter { $0.ideograph == 0x6865 }.map(\.position)
+        }
+    }
+
+    static func writeSegment(_ texts: [String], to path: String) throws {
+        let analyzer = Analyzer()
+        var writer = SegmentWriter()
+        for (number, text) in texts.enumerated() {
+            let source = SourceDocument(id: "d\(number)", title: "", text: Array(text.utf8), origin: "test")
+            writer.add(source, analyzed: try analyzer.analyzeDocument(source.text))
+        }
+        try SegmentSerializer.write(writer, to: path)
+    }
+
+    /// Checks every document of `segment` holding 桥 against `expected`, in a shuffled order.
+    static func check(_ segment: SegmentReader, against expected: [[UInt32]]) throws {
+        let postings = try #require(try segment.postings(of: Array("桥".utf8)))
+        let holding = expected.indices.filter { !expected[$0].isEmpty }
+        #expect(postings.documents.map(Int.init) == holding)
+        #expect(postings.frequencies == holding.map { expected[$0].count })
+        var generator = SystemRandomNumberGenerator()
+        for index in postings.documents.indices.shuffled(using: &generator) {
+            #expect(try postings.positions(at: index) == expected[Int(postings.documents[index])])
+        }
+    }
+
+    @Test func positionsOfEveryDocumentComeBackInAnyOrder() throws {
+        let directory = try TemporaryDirectory()
+        let texts = PostingsTests.texts()
+        try PostingsTests.writeSegment(texts, to: directory.path + "/a.bay")
+        try PostingsTests.check(try SegmentReader(path: directory.path + "/a.bay"), against: try PostingsTests.expectedPositions(texts))
+    }
+
+    @Test func deletedDocumentsLeaveTheOthersPositionsIntact() throws {
+        let directory = try TemporaryDirectory()
+        let texts = PostingsTests.texts()
+        try PostingsTests.writeSegment(texts, to: directory.path + "/a.bay")
+        var deleted = DeletedDocuments(documentCount: texts.count)
+        var expected = try PostingsTests.expectedPositions(texts)
+        for document in stride(from: 1, to: texts.count, by: 3) {
+            deleted.insert(document, wordCount: 0)
+            expected[document] = []
+        }
+        try deleted.write(to: directory.path + "/a.del")
+        let segment = try SegmentReader(path: directory.path + "/a.bay", deletionsPath: directory.path + "/a.del")
+        try PostingsTests.check(segment, against: expected)
+    }
+
+    @Test func aMergeKeepsEveryPositionAndRenumbersPastDeletions() throws {
+        let directory = try TemporaryDirectory()
+        let first = PostingsTests.texts()
+        let second = Array(PostingsTests.texts().reversed())
+        try PostingsTests.writeSegment(first, to: directory.path + "/a.bay")
+        try PostingsTests.writeSegment(second, to: directory.path + "/b.bay")
+        var deleted = DeletedDocuments(documentCount: first.count)
+        for document in stride(from: 0, to: first.count, by: 2) {
+            deleted.insert(document, wordCount: 0)
+        }
+        try deleted.write(to: directory.path + "/a.del")
+        _ = try SegmentMerger.merge(
+            [try SegmentReader(path: directory.path + "/a.bay", deletionsPath: directory.path + "/a.del"),
+             try SegmentReader(path: directory.path + "/b.bay")],
+            to: directory.path + "/merged.bay")
+        let kept = stride(from: 1, to: first.count, by: 2).map { first[$0] } + second
+        let merged = try SegmentReader(path: directory.path + "/merged.bay")
+        #expect(merged.documentCount == kept.count)
+        try PostingsTests.check(merged, against: try PostingsTests.expectedPositions(kept))
+    }
+}
