@@ -43,6 +43,8 @@ struct SegmentWriter {
     /// Longer runs.
     private var runTerms: [[UInt8]: Int] = [:]
     private var stringBytes = 0
+    /// Scratch space for `invert`: the document's (term << 32 | position) pairs.
+    private var occurrences: [UInt64] = []
 
     /// Postings number documents with 32-bit signed integers.
     static let maximumDocumentCount = Int(Int32.max)
@@ -91,31 +93,35 @@ struct SegmentWriter {
     /// Adds every unit, bigram and boundary of the document to its term's postings, in
     /// position order for each term, as Lucene's indexing chain does: no per-document
     /// grouping, as a term's document entry is written when its next document comes.
+    /// Terms are looked up first, so that the second loop only appends to streams.
     private mutating func invert(_ text: AnalyzedText, document: Int) {
+        occurrences.removeAll(keepingCapacity: true)
         let units = text.units
         for index in units.indices {
             let unit = units[index]
-            addPosition(unit.position, of: termNumber(of: unit, in: text), in: document)
+            occurrences.append(UInt64(termNumber(of: unit, in: text)) << 32 | UInt64(unit.position))
             if unit.isIdeograph, index + 1 < units.count {
                 let next = units[index + 1]
                 if next.isIdeograph, next.position == unit.position + 1 {
-                    addPosition(unit.position, of: bigramNumber(unit.ideograph, next.ideograph), in: document)
+                    occurrences.append(UInt64(bigramNumber(unit.ideograph, next.ideograph)) << 32 | UInt64(unit.position))
                 }
             }
         }
         if !text.boundaries.isEmpty {
-            let boundary = boundaryTermNumber()
+            let boundary = UInt64(boundaryTermNumber())
             for position in text.boundaries {
-                addPosition(position, of: boundary, in: document)
+                occurrences.append(boundary << 32 | UInt64(position))
             }
         }
-    }
-
-    @inline(__always)
-    private mutating func addPosition(_ position: UInt32, of term: Int, in document: Int) {
         let pool = self.pool
-        postings.withUnsafeMutableBufferPointer { postings in
-            postings[term].add(position: position, document: Int32(truncatingIfNeeded: document), pool: pool)
+        let document = Int32(truncatingIfNeeded: document)
+        occurrences.withUnsafeBufferPointer { occurrences in
+            postings.withUnsafeMutableBufferPointer { postings in
+                for occurrence in occurrences {
+                    postings[Int(occurrence >> 32)].add(
+                        position: UInt32(truncatingIfNeeded: occurrence), document: document, pool: pool)
+                }
+            }
         }
     }
 

@@ -30,8 +30,10 @@ final class _ByteStreamPool {
     private static let largestLevel: UInt8 = 9  // payloads of 8 << 9 = 4 KiB
     private static let headerSize = 8
 
-    private var pages: [UnsafeMutableRawPointer] = []
-    private var fill = _ByteStreamPool.pageSize
+    // Touched for every byte written: dynamic exclusivity checks would cost more than the
+    // write, and one thread owns a pool.
+    @exclusivity(unchecked) private var pages: [UnsafeMutableRawPointer] = []
+    @exclusivity(unchecked) private var fill = _ByteStreamPool.pageSize
 
     init() {}
 

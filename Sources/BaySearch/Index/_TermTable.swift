@@ -2,17 +2,22 @@
 /// unigrams, bigrams and short alphanumeric runs met on every character while indexing,
 /// where `Dictionary`'s SipHash costs more than the rest of the lookup.
 ///
-/// Invariants: `keys.count` is a power of two; a slot is empty when its key is 0; at most
+/// A key and its number share a slot, so a lookup touches one cache line.
+///
+/// Invariants: `slots.count` is a power of two; a slot is empty when its key is 0; at most
 /// half the slots are full, so linear probing always ends at an empty slot.
 struct _TermTable {
-    private var keys: [UInt64]
-    private var values: [Int32]
+    private struct Slot {
+        var key: UInt64
+        var number: Int
+    }
+
+    private var slots: [Slot]
     private var count = 0
     private var shift: UInt64
 
     init() {
-        keys = Array(repeating: 0, count: 1 << 12)
-        values = Array(repeating: 0, count: 1 << 12)
+        slots = Array(repeating: Slot(key: 0, number: 0), count: 1 << 12)
         shift = 64 - 12
     }
 
@@ -24,12 +29,12 @@ struct _TermTable {
     /// The number stored for `key`, if any.
     @inline(__always)
     func number(for key: UInt64) -> Int? {
-        let mask = keys.count - 1
+        let mask = slots.count - 1
         var index = slot(for: key)
         while true {
-            let stored = keys[index]
+            let stored = slots[index].key
             if stored == key {
-                return Int(values[index])
+                return slots[index].number
             }
             if stored == 0 {
                 return nil
@@ -41,35 +46,31 @@ struct _TermTable {
     /// Stores `number` for `key`, which must not be stored yet.
     mutating func insert(_ key: UInt64, number: Int) {
         precondition(key != 0, "0 marks an empty slot")
-        let mask = keys.count - 1
+        let mask = slots.count - 1
         var index = slot(for: key)
-        while keys[index] != 0 {
-            precondition(keys[index] != key, "key inserted twice")
+        while slots[index].key != 0 {
+            precondition(slots[index].key != key, "key inserted twice")
             index = (index + 1) & mask
         }
-        keys[index] = key
-        values[index] = Int32(number)
+        slots[index] = Slot(key: key, number: number)
         count += 1
-        if count * 2 > keys.count {
+        if count * 2 > slots.count {
             grow()
         }
     }
 
     private mutating func grow() {
-        let oldKeys = keys
-        let oldValues = values
-        keys = Array(repeating: 0, count: oldKeys.count * 2)
-        values = Array(repeating: 0, count: oldKeys.count * 2)
+        let old = slots
+        slots = Array(repeating: Slot(key: 0, number: 0), count: old.count * 2)
         shift -= 1
-        let mask = keys.count - 1
-        for (key, value) in zip(oldKeys, oldValues) where key != 0 {
-            var index = slot(for: key)
-            while keys[index] != 0 {
+        let mask = slots.count - 1
+        for slot in old where slot.key != 0 {
+            var index = self.slot(for: slot.key)
+            while slots[index].key != 0 {
                 index = (index + 1) & mask
             }
-            keys[index] = key
-            values[index] = value
+            slots[index] = slot
         }
-        assert(keys.filter { $0 != 0 }.count == count, "_TermTable lost or duplicated a key while growing")
+        assert(slots.filter { $0.key != 0 }.count == count, "_TermTable lost or duplicated a key while growing")
     }
 }
