@@ -91,4 +91,20 @@ import Testing
         #expect(merged.documentCount == kept.count)
         try PostingsTests.check(merged, against: try PostingsTests.expectedPositions(kept))
     }
+
+    /// Lists of a multiple of `skipInterval` documents end just where a skip entry is due,
+    /// so the merge adds one where the next list starts; the others' entries are shifted.
+    @Test func wholeListsCopiedByAMergeKeepTheirSkipEntriesUsable() throws {
+        let directory = try TemporaryDirectory()
+        let holding = PostingsTests.texts().filter { $0.contains("桥") }
+        let parts = [Array(holding[0..<64]), Array(holding[64..<164]), Array(holding[100..<230])]
+        var segments: [SegmentReader] = []
+        for (number, part) in parts.enumerated() {
+            try PostingsTests.writeSegment(part, to: directory.path + "/\(number).bay")
+            segments.append(try SegmentReader(path: directory.path + "/\(number).bay"))
+        }
+        _ = try SegmentMerger.merge(segments, to: directory.path + "/merged.bay")
+        try PostingsTests.check(
+            try SegmentReader(path: directory.path + "/merged.bay"), against: try PostingsTests.expectedPositions(parts.flatMap { $0 }))
+    }
 }

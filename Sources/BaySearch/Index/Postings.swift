@@ -2,16 +2,16 @@
 /// at once; the positions in each document, decoded only when asked for.
 ///
 /// On disk (see `SegmentFormat`) a list is `documentFrequency`, then every document delta
-/// (its low bit set when the document holds the term once), the frequencies above 1, the
-/// byte length of each full block of `_PostingsListEncoder.skipInterval` documents'
-/// positions, then the positions, so that intersecting lists touches no positions and the
-/// positions of one document are found by skipping less than a block.
+/// (its low bit set when the document holds the term once), the frequencies above 1, skip
+/// entries into the positions, then the positions, so that intersecting lists touches no
+/// positions and the positions of one document are found by skipping those of the few
+/// documents since the skip entry before it.
 ///
 /// Documents the segment marks deleted are left out, so nothing above sees them.
 ///
 /// Invariant: `documents` ascends; the positions of `documents[i]` are `frequencies[i]`
-/// varint deltas in the segment's bytes, found from `blockStarts[listIndices[i] / interval]`
-/// by skipping the positions of the documents before it in its block.
+/// varint deltas, after those of the documents between the last skip entry at or before
+/// its index in the list on disk and it.
 struct Postings {
     private(set) var documents: [Int32] = []
     private(set) var frequencies: [Int] = []
@@ -20,56 +20,29 @@ struct Postings {
     private var listIndices: [Int32] = []
     /// The frequency of every document of the list on disk, deleted ones included.
     private var listFrequencies: [Int] = []
-    private var blockStarts: [Int] = []
-    private var positionsEnd = 0
+    private var list: _EncodedPostingsList
     private let segment: SegmentReader
 
     var documentFrequency: Int { documents.count }
 
-    /// Decodes the document part of a list, checking every value against the segment.
-    init(decoding reader: inout _ByteReader, end: Int, in segment: SegmentReader) throws(IndexError) {
+    /// Decodes the document part of the list `reader` is at, checking every value against
+    /// the segment.
+    init(decoding reader: inout _ByteReader, in segment: SegmentReader) throws(IndexError) {
         self.segment = segment
-        let count = Int(try reader.readVarInt())
-        guard count <= segment.documentCount else {
-            throw .corrupt("\(segment.path): a term claims more documents than its segment has")
-        }
-        documents.reserveCapacity(count)
-        frequencies.reserveCapacity(count)
-        var document: UInt64 = 0
-        for index in 0..<count {
-            let flagged = try reader.readVarInt()
-            let (next, overflow) = (index == 0 ? 0 : document).addingReportingOverflow(flagged >> 1)
-            guard !overflow, next < UInt64(segment.documentCount), index == 0 || next > document else {
-                throw .corrupt("\(segment.path): a postings list names a document out of order or out of range")
+        var documents: [Int32] = []
+        var frequencies: [Int] = []
+        var stored = 0
+        list = try _EncodedPostingsList(&reader, documentCount: segment.documentCount, document: { number, frequencyIsOne in
+            documents.append(Int32(number))
+            frequencies.append(frequencyIsOne ? 1 : 0)  // 0: among the stored frequencies
+        }, frequency: { frequency in
+            while frequencies[stored] != 0 {
+                stored += 1
             }
-            document = next
-            documents.append(Int32(document))
-            frequencies.append(flagged & 1 == 1 ? 1 : 0)  // 0: stored among the frequencies
-        }
-        for index in 0..<count where frequencies[index] == 0 {
-            let frequency = try reader.readVarInt()
-            guard frequency > 1, frequency <= UInt64(UInt32.max) else {
-                throw .corrupt("\(segment.path): a postings list has an impossible frequency")
-            }
-            frequencies[index] = Int(frequency)
-        }
-        let blocks = count > 0 ? (count - 1) / _PostingsListEncoder.skipInterval : 0
-        var lengths: [Int] = []
-        lengths.reserveCapacity(blocks)
-        for _ in 0..<blocks {
-            lengths.append(Int(clamping: try reader.readVarInt()))
-        }
-        var start = reader.offset
-        blockStarts.reserveCapacity(blocks + 1)
-        blockStarts.append(start)
-        for length in lengths {
-            guard length <= end - start else {
-                throw .corrupt("\(segment.path): positions run past their postings list")
-            }
-            start += length
-            blockStarts.append(start)
-        }
-        positionsEnd = end
+            frequencies[stored] = frequency
+        })
+        self.documents = documents
+        self.frequencies = frequencies
         listFrequencies = frequencies
         if !segment.deleted.isEmpty {
             removeDeleted()
@@ -90,14 +63,23 @@ struct Postings {
         listIndices.removeLast(listIndices.count - kept)
     }
 
-    /// The byte range of the encoded positions of `documents[index]`: from the start of its
-    /// block, skip the positions of the documents before it.
+    /// The byte range of the encoded positions of `documents[index]`: from the last skip
+    /// entry at or before it, skip the positions of the documents in between.
     private func positionRange(at index: Int) throws(IndexError) -> Range<Int> {
         let listIndex = listIndices.isEmpty ? index : Int(listIndices[index])
-        let block = listIndex / _PostingsListEncoder.skipInterval
-        let blockEnd = block + 1 < blockStarts.count ? blockStarts[block + 1] : positionsEnd
-        var reader = try segment.reader(from: blockStarts[block], to: blockEnd)
-        for earlier in block * _PostingsListEncoder.skipInterval..<listIndex {
+        var low = 0
+        var high = list.skipEntries.count
+        while low < high {  // the number of entries at or before listIndex
+            let middle = (low + high) / 2
+            if list.skipEntries[middle].index <= listIndex {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        let entry = low > 0 ? list.skipEntries[low - 1] : _EncodedPostingsList.SkipEntry(index: 0, offset: 0)
+        var reader = try segment.reader(from: list.positions.lowerBound + entry.offset, to: list.positions.upperBound)
+        for earlier in entry.index..<listIndex {
             _ = try reader.skipVarInts(listFrequencies[earlier])
         }
         let start = try reader.skipVarInts(frequencies[index])
@@ -109,7 +91,7 @@ struct Postings {
     func forEachDocument(
         _ body: (_ document: Int32, _ frequency: Int, _ positions: UnsafeRawBufferPointer) throws(IndexError) -> Void
     ) throws(IndexError) {
-        var reader = try segment.reader(from: blockStarts[0], to: positionsEnd)
+        var reader = try segment.reader(from: list.positions.lowerBound, to: list.positions.upperBound)
         var kept = 0
         for listIndex in listFrequencies.indices {
             let start = try reader.skipVarInts(listFrequencies[listIndex])

@@ -81,8 +81,9 @@ enum SegmentMerger {
     }
 
     /// Walks the segments' sorted dictionaries together; each term's merged list is the
-    /// lists of the segments holding it, renumbered past deleted documents, in segment
-    /// order, with every document's encoded positions copied as they are.
+    /// lists of the segments holding it, renumbered, in segment order. A segment without
+    /// deletions has its list copied part by part, only its first document renumbered; one
+    /// with deletions has its documents re-encoded without them, positions copied as they are.
     private static func mergePostings(
         _ segments: [SegmentReader], renumbered: [[Int32]], into file: _SegmentFileWriter
     ) throws(IndexError) -> _TermDictionaryBuilder {
@@ -100,8 +101,14 @@ enum SegmentMerger {
             for index in segments.indices where current[index] == smallest {
                 let segment = segments[index]
                 let numbers = renumbered[index]
-                try segment.postings(at: next[index]).forEachDocument { document, frequency, positions in
-                    list.append(document: Int(numbers[Int(document)]), frequency: frequency, positions: positions)
+                if segment.deleted.isEmpty {
+                    var reader = try segment.postingsReader(at: next[index])
+                    let encoded = try _EncodedPostingsList(&reader, documentCount: segment.documentCount)
+                    try list.appendList(encoded, of: segment, firstNumber: Int(numbers.first ?? 0))
+                } else {
+                    try segment.postings(at: next[index]).forEachDocument { document, frequency, positions in
+                        list.append(document: Int(numbers[Int(document)]), frequency: frequency, positions: positions)
+                    }
                 }
                 next[index] += 1
                 current[index] = next[index] < segment.termCount ? Array(try segment.termBytes(at: next[index])) : nil

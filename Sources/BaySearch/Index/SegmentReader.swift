@@ -247,9 +247,14 @@ final class SegmentReader {
 
     /// The decoded postings of the term at `index` of the sorted dictionary.
     func postings(at index: Int) throws(IndexError) -> Postings {
+        var reader = try postingsReader(at: index)
+        return try Postings(decoding: &reader, in: self)
+    }
+
+    /// A reader over the encoded postings of the term at `index`.
+    func postingsReader(at index: Int) throws(IndexError) -> _ByteReader {
         let range = try postingsRange(at: index)
-        var reader = try self.reader(from: range.lowerBound, to: range.upperBound)
-        return try Postings(decoding: &reader, end: range.upperBound, in: self)
+        return try reader(from: range.lowerBound, to: range.upperBound)
     }
 
     private func postingsRange(at index: Int) throws(IndexError) -> Range<Int> {

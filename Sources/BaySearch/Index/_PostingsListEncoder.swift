@@ -1,5 +1,5 @@
-/// Encodes one term's postings list in the layout of `SegmentFormat`, document by
-/// document, for the segment serializer and the merger alike.
+/// Encodes one term's postings list in the layout of `SegmentFormat`, for the segment
+/// merger: document by document, or a whole list of a segment without deletions at once.
 ///
 ///     var list = _PostingsListEncoder()
 ///     list.append(document: 3, frequency: 2, positions: encodedDeltas)
@@ -7,28 +7,34 @@
 ///
 /// A document with frequency 1, most of them, costs no frequency byte: its delta carries
 /// the flag in its low bit. Positions are the documents' encoded position deltas, back to
-/// back, preceded by the byte length of each full block of `skipInterval` documents, so
-/// that the positions of any document are found by skipping less than a block.
+/// back; skip entries (document index, byte offset into the positions) every
+/// `skipInterval` documents or so let a reader find any document's positions by skipping
+/// fewer than `2 * skipInterval` documents' worth.
 ///
 /// Invariant: documents are appended in increasing order.
 struct _PostingsListEncoder {
-    /// Documents per block of the positions' skip table.
+    /// Documents between two skip entries of a list written whole, and the fewest after
+    /// the last entry that make a merge add one where two lists meet.
     static let skipInterval = 64
 
     private var documentDeltas: [UInt8] = []
     private var frequencies: [UInt8] = []
-    private var blockLengths: [UInt8] = []
+    private var skipEntries: [UInt8] = []
     private var positions: [UInt8] = []
-    private var blockStart = 0
+    private var skipCount = 0
+    private var lastSkipIndex = 0
+    private var lastSkipOffset = 0
     private(set) var documentFrequency = 0
     private var lastDocument = 0
 
     mutating func removeAll() {
         documentDeltas.removeAll(keepingCapacity: true)
         frequencies.removeAll(keepingCapacity: true)
-        blockLengths.removeAll(keepingCapacity: true)
+        skipEntries.removeAll(keepingCapacity: true)
         positions.removeAll(keepingCapacity: true)
-        blockStart = 0
+        skipCount = 0
+        lastSkipIndex = 0
+        lastSkipOffset = 0
         documentFrequency = 0
         lastDocument = 0
     }
@@ -36,29 +42,62 @@ struct _PostingsListEncoder {
     /// Appends `document` (above the last one) holding the term `frequency` times, with
     /// `encoded`, its `frequency` varint position deltas.
     mutating func append(document: Int, frequency: Int, positions encoded: UnsafeRawBufferPointer) {
-        precondition(document >= 0 && (documentFrequency == 0 || document > lastDocument), "documents out of order")
         precondition(frequency >= 1, "a document holds the term at least once")
-        if documentFrequency > 0 && documentFrequency % _PostingsListEncoder.skipInterval == 0 {
-            _VarInt.append(UInt64(positions.count - blockStart), to: &blockLengths)
-            blockStart = positions.count
+        if documentFrequency - lastSkipIndex >= _PostingsListEncoder.skipInterval {
+            addSkipEntry(index: documentFrequency, offset: positions.count)
         }
-        let delta = UInt64(document - (documentFrequency == 0 ? 0 : lastDocument))
-        _VarInt.append(delta << 1 | (frequency == 1 ? 1 : 0), to: &documentDeltas)
+        appendDelta(to: document, flagged: frequency == 1)
         if frequency > 1 {
             _VarInt.append(UInt64(frequency), to: &frequencies)
         }
         positions.append(contentsOf: encoded)
-        lastDocument = document
         documentFrequency += 1
     }
 
+    /// Appends a whole list of `segment`, which has no deletions, whose document `d`
+    /// becomes `firstNumber + d`: its parts are copied as they are, only its first document
+    /// delta is written anew and its skip entries are shifted.
+    mutating func appendList(_ list: _EncodedPostingsList, of segment: SegmentReader, firstNumber: Int) throws(IndexError) {
+        guard list.documentFrequency > 0 else {
+            return
+        }
+        let (base, offset) = (documentFrequency, positions.count)
+        if base - lastSkipIndex >= _PostingsListEncoder.skipInterval {
+            addSkipEntry(index: base, offset: offset)
+        }
+        appendDelta(to: firstNumber + list.firstDocument, flagged: list.firstFlagged)
+        documentDeltas.append(contentsOf: try segment.bytes(list.laterDeltas))
+        frequencies.append(contentsOf: try segment.bytes(list.frequencies))
+        for entry in list.skipEntries {
+            addSkipEntry(index: base + entry.index, offset: offset + entry.offset)
+        }
+        positions.append(contentsOf: try segment.bytes(list.positions))
+        lastDocument = firstNumber + list.lastDocument
+        documentFrequency += list.documentFrequency
+    }
+
+    private mutating func appendDelta(to document: Int, flagged: Bool) {
+        precondition(document >= 0 && (documentFrequency == 0 || document > lastDocument), "documents out of order")
+        let delta = UInt64(document - (documentFrequency == 0 ? 0 : lastDocument))
+        _VarInt.append(delta << 1 | (flagged ? 1 : 0), to: &documentDeltas)
+        lastDocument = document
+    }
+
+    private mutating func addSkipEntry(index: Int, offset: Int) {
+        _VarInt.append(UInt64(index - lastSkipIndex), to: &skipEntries)
+        _VarInt.append(UInt64(offset - lastSkipOffset), to: &skipEntries)
+        (lastSkipIndex, lastSkipOffset) = (index, offset)
+        skipCount += 1
+    }
+
     /// Appends the encoded list: document frequency, flagged deltas, frequencies above 1,
-    /// block lengths, positions.
+    /// skip entries, positions.
     func write(to output: inout [UInt8]) {
         _VarInt.append(UInt64(documentFrequency), to: &output)
         output += documentDeltas
         output += frequencies
-        output += blockLengths
+        _VarInt.append(UInt64(skipCount), to: &output)
+        output += skipEntries
         output += positions
     }
 }

@@ -2,9 +2,9 @@
 /// `_ByteStreamPool` and the little state needed to extend them.
 ///
 /// - `documents` holds, per document, `delta << 1 | (frequency == 1)` and, when the
-///   frequency is above 1, the frequency; before every 64th document after the first, the
-///   byte length of the previous 64 documents' positions. These are the on-disk list's
-///   first three parts, interleaved (`SegmentFormat`).
+///   frequency is above 1, the frequency; before every `skipInterval`th document after the
+///   first, the byte length of the previous ones' positions. These are the on-disk list's
+///   deltas, frequencies and skip entries, interleaved (`SegmentFormat`).
 /// - `positions` holds each document's position deltas, as on disk.
 ///
 /// A document's entry is written only when the term's next document comes, or at
@@ -67,11 +67,11 @@ struct _TermPostings {
     struct Scratch {
         fileprivate var interleaved: [UInt8] = []
         fileprivate var frequencies: [UInt8] = []
-        fileprivate var blockLengths: [UInt8] = []
+        fileprivate var skipEntries: [UInt8] = []
     }
 
     /// Appends the on-disk list (see `SegmentFormat`): the document entries are split into
-    /// their three parts, the positions copied as they are. The open document's entry is
+    /// deltas, frequencies and skip entries, the positions copied as they are. The open document's entry is
     /// written by a copy of this state, so the term must not grow after this.
     func encode(into output: inout [UInt8], pool: _ByteStreamPool, scratch: inout Scratch) {
         var finished = self
@@ -80,14 +80,15 @@ struct _TermPostings {
         }
         scratch.interleaved.removeAll(keepingCapacity: true)
         scratch.frequencies.removeAll(keepingCapacity: true)
-        scratch.blockLengths.removeAll(keepingCapacity: true)
+        scratch.skipEntries.removeAll(keepingCapacity: true)
         pool.copy(finished.documents, to: &scratch.interleaved)
         _VarInt.append(UInt64(finished.writtenDocuments), to: &output)
         scratch.interleaved.withUnsafeBytes { entries in
             var index = 0
             for document in 0..<Int(finished.writtenDocuments) {
                 if document > 0 && document % _PostingsListEncoder.skipInterval == 0 {
-                    _VarInt.append(next(entries, &index), to: &scratch.blockLengths)
+                    _VarInt.append(UInt64(_PostingsListEncoder.skipInterval), to: &scratch.skipEntries)
+                    _VarInt.append(next(entries, &index), to: &scratch.skipEntries)
                 }
                 let flagged = next(entries, &index)
                 _VarInt.append(flagged, to: &output)
@@ -97,7 +98,9 @@ struct _TermPostings {
             }
         }
         output += scratch.frequencies
-        output += scratch.blockLengths
+        let skipCount = finished.writtenDocuments > 0 ? (Int(finished.writtenDocuments) - 1) / _PostingsListEncoder.skipInterval : 0
+        _VarInt.append(UInt64(skipCount), to: &output)
+        output += scratch.skipEntries
         pool.copy(finished.positions, to: &output)
     }
 

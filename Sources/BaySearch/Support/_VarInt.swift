@@ -59,9 +59,9 @@ enum _VarInt {
 struct _ByteReader {
     private let bytes: UnsafeRawBufferPointer
     private(set) var offset: Int
-    private let end: Int
+    let end: Int
     /// The file read, for error messages.
-    private let path: String
+    let path: String
 
     init(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int, path: String) {
         self.bytes = bytes

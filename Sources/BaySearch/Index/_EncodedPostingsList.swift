@@ -1,0 +1,92 @@
+/// The parts of one encoded postings list (`SegmentFormat`), found by walking it once and
+/// checking every value against the segment: the reader decodes documents and frequencies
+/// from it, a merge copies the parts as they are.
+///
+///     var reader = try segment.reader(from: range.lowerBound, to: range.upperBound)
+///     let list = try _EncodedPostingsList(&reader, documentCount: segment.documentCount)
+///     list.positions   // where the positions start and end in the file
+///
+/// Invariants, checked: documents ascend below `documentCount`; exactly the documents
+/// without the frequency-1 flag have a stored frequency, each above 1; skip entries ascend
+/// in both document index and byte offset, and lie inside the list and its positions.
+struct _EncodedPostingsList {
+    struct SkipEntry {
+        /// The document's index in the list.
+        var index: Int
+        /// Where its positions start, in bytes from the start of `positions`.
+        var offset: Int
+    }
+
+    private(set) var documentFrequency = 0
+    private(set) var firstDocument = 0
+    private(set) var firstFlagged = false
+    private(set) var lastDocument = 0
+    /// The encoded deltas after the first one.
+    private(set) var laterDeltas: Range<Int> = 0..<0
+    private(set) var frequencies: Range<Int> = 0..<0
+    private(set) var skipEntries: [SkipEntry] = []
+    private(set) var positions: Range<Int> = 0..<0
+
+    /// Walks the list `reader` is at, to the end of the reader, calling `document` with
+    /// each document number and whether its frequency is 1, then `frequency` with each
+    /// stored frequency.
+    init(
+        _ reader: inout _ByteReader, documentCount: Int,
+        document: (_ number: Int, _ frequencyIsOne: Bool) -> Void = { _, _ in },
+        frequency: (Int) -> Void = { _ in }
+    ) throws(IndexError) {
+        let count = try reader.readVarInt()
+        guard count <= UInt64(documentCount) else {
+            throw .corrupt("\(reader.path): a term claims more documents than its segment has")
+        }
+        documentFrequency = Int(count)
+        var current: UInt64 = 0
+        var storedFrequencies = 0
+        var laterStart = reader.offset
+        for index in 0..<documentFrequency {
+            let flagged = try reader.readVarInt()
+            let (next, overflow) = (index == 0 ? 0 : current).addingReportingOverflow(flagged >> 1)
+            guard !overflow, next < UInt64(documentCount), index == 0 || next > current else {
+                throw .corrupt("\(reader.path): a postings list names a document out of order or out of range")
+            }
+            current = next
+            if index == 0 {
+                firstDocument = Int(next)
+                firstFlagged = flagged & 1 == 1
+                laterStart = reader.offset
+            }
+            storedFrequencies += flagged & 1 == 1 ? 0 : 1
+            document(Int(next), flagged & 1 == 1)
+        }
+        lastDocument = Int(current)
+        laterDeltas = laterStart..<reader.offset
+        let frequenciesStart = reader.offset
+        for _ in 0..<storedFrequencies {
+            let stored = try reader.readVarInt()
+            guard stored > 1, stored <= UInt64(UInt32.max) else {
+                throw .corrupt("\(reader.path): a postings list has an impossible frequency")
+            }
+            frequency(Int(stored))
+        }
+        frequencies = frequenciesStart..<reader.offset
+        let skipCount = try reader.readVarInt()
+        guard skipCount <= count else {
+            throw .corrupt("\(reader.path): a postings list has more skip entries than documents")
+        }
+        skipEntries.reserveCapacity(Int(skipCount))
+        var entry = SkipEntry(index: 0, offset: 0)
+        for _ in 0..<skipCount {
+            let index = try reader.readDelta(after: UInt64(entry.index), atMost: count - 1)
+            let offset = try reader.readDelta(after: UInt64(entry.offset), atMost: UInt64(reader.end))
+            guard index > UInt64(entry.index) else {
+                throw .corrupt("\(reader.path): a postings list's skip entries are out of order")
+            }
+            entry = SkipEntry(index: Int(index), offset: Int(offset))
+            skipEntries.append(entry)
+        }
+        positions = reader.offset..<reader.end
+        guard entry.offset <= positions.count else {
+            throw .corrupt("\(reader.path): a skip entry points past its positions")
+        }
+    }
+}
