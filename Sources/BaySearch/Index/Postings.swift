@@ -22,6 +22,9 @@ struct Postings {
     private var listFrequencies: [Int] = []
     private var list: _EncodedPostingsList
     private let segment: SegmentReader
+    /// Where the positions of the document after the last one `positions(at:into:)` read
+    /// start: nearer than a skip entry when documents are read in order.
+    private var resume: _EncodedPostingsList.SkipEntry?
 
     var documentFrequency: Int { documents.count }
 
@@ -64,8 +67,9 @@ struct Postings {
     }
 
     /// The byte range of the encoded positions of `documents[index]`: from the last skip
-    /// entry at or before it, skip the positions of the documents in between.
-    private func positionRange(at index: Int) throws(IndexError) -> Range<Int> {
+    /// entry at or before it, or from `resume` when that is nearer, skip the positions of
+    /// the documents in between.
+    private func positionRange(at index: Int, resumingAt resume: _EncodedPostingsList.SkipEntry?) throws(IndexError) -> Range<Int> {
         let listIndex = listIndices.isEmpty ? index : Int(listIndices[index])
         var low = 0
         var high = list.skipEntries.count
@@ -77,9 +81,17 @@ struct Postings {
                 high = middle
             }
         }
-        let entry = low > 0 ? list.skipEntries[low - 1] : _EncodedPostingsList.SkipEntry(index: 0, offset: 0)
-        var reader = try segment.reader(from: list.positions.lowerBound + entry.offset, to: list.positions.upperBound)
-        for earlier in entry.index..<listIndex {
+        var from = low > 0 ? list.skipEntries[low - 1] : _EncodedPostingsList.SkipEntry(index: 0, offset: 0)
+        if let resume, resume.index > from.index, resume.index <= listIndex {
+            from = resume
+        }
+        // The document's positions end before the next skip entry's start.
+        let end = low < list.skipEntries.count ? list.skipEntries[low].offset : list.positions.count
+        guard from.offset <= end else {
+            throw .corrupt("\(segment.path): a skip entry points past the next one")
+        }
+        var reader = try segment.reader(from: list.positions.lowerBound + from.offset, to: list.positions.lowerBound + end)
+        for earlier in from.index..<listIndex {
             _ = try reader.skipVarInts(listFrequencies[earlier])
         }
         let start = try reader.skipVarInts(frequencies[index])
@@ -106,18 +118,25 @@ struct Postings {
     /// The ascending positions of the term in `documents[index]`.
     func positions(at index: Int) throws(IndexError) -> [UInt32] {
         var positions: [UInt32] = []
-        try self.positions(at: index, into: &positions)
+        try decodePositions(in: try positionRange(at: index, resumingAt: nil), frequency: frequencies[index], into: &positions)
         return positions
     }
 
     /// Replaces the contents of `positions` with the term's positions in `documents[index]`,
-    /// reusing its storage: phrase matching calls this for every candidate document.
-    func positions(at index: Int, into positions: inout [UInt32]) throws(IndexError) {
-        let range = try positionRange(at: index)
+    /// reusing its storage: phrase matching calls this for every candidate document, in
+    /// increasing order, so the walk goes on from where the last call ended.
+    mutating func positions(at index: Int, into positions: inout [UInt32]) throws(IndexError) {
+        let range = try positionRange(at: index, resumingAt: resume)
+        try decodePositions(in: range, frequency: frequencies[index], into: &positions)
+        let listIndex = listIndices.isEmpty ? index : Int(listIndices[index])
+        resume = _EncodedPostingsList.SkipEntry(index: listIndex + 1, offset: range.upperBound - list.positions.lowerBound)
+    }
+
+    private func decodePositions(in range: Range<Int>, frequency: Int, into positions: inout [UInt32]) throws(IndexError) {
         var reader = try segment.reader(from: range.lowerBound, to: range.upperBound)
         positions.removeAll(keepingCapacity: true)
         var position: UInt64 = 0
-        for _ in 0..<frequencies[index] {
+        for _ in 0..<frequency {
             position = try reader.readDelta(after: position, atMost: UInt64(UInt32.max))
             positions.append(UInt32(position))
         }

@@ -74,7 +74,7 @@ enum PhraseMatcher {
                 }
             }
             // Every term is in the document: only now decode positions, into reused buffers.
-            try rarest.positions(at: index, into: &starts)
+            try lists[0].postings.positions(at: index, into: &starts)
             starts.removeAll { $0 < rarestOffset }
             for position in starts.indices {
                 starts[position] -= rarestOffset
