@@ -21,6 +21,9 @@ public struct IndexBuilder: Sendable {
     /// How many bytes of text and postings a worker holds before writing a segment.
     public var flushBytes: Int
     var mergePolicy = MergePolicy()
+    /// Text waiting for a worker: hundreds of average documents, enough to keep every
+    /// worker busy while the reading thread parses the next ones.
+    static let queuedBytesPerWorker = 4 << 20
 
     public init(workerCount: Int = ProcessInfo.processInfo.activeProcessorCount, flushBytes: Int = 16 << 20) {
         self.workerCount = min(max(1, workerCount), IndexBuilder.maximumWorkerCount)
@@ -71,7 +74,7 @@ public struct IndexBuilder: Sendable {
             let (live, committed, generation) = try openForUpdate(directory, mode: mode, warn: warn)
             let names = _SegmentNames(generation: generation)
             let started = Date()
-            let queue = _DocumentQueue(capacityBytes: (16 << 20) * workerCount)
+            let queue = _DocumentQueue(capacityBytes: IndexBuilder.queuedBytesPerWorker * workerCount)
             let workers = (0..<workerCount).map { _ in
                 _IndexWorker(names: names, directory: directory, flushBytes: flushBytes, warn: warn)
             }
@@ -103,6 +106,7 @@ public struct IndexBuilder: Sendable {
                 report.seconds = Date().timeIntervalSince(started)
                 progress(report)
             }
+            _Memory.returnFreedPages()  // the workers' buffers, before merging needs memory of its own
             do {
                 if let failure = workers.lazy.compactMap(\.failure).first ?? readFailure {
                     throw failure

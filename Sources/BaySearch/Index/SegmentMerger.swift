@@ -121,7 +121,7 @@ enum SegmentMerger {
             dictionary.append(term: smallest, postingsLength: encoded.count)
             try file.append(encoded)
             sinceRelease += encoded.count
-            if sinceRelease > 32 << 20 {
+            if sinceRelease > 8 << 20 {
                 segments.forEach { $0.releaseReadPages() }
                 sinceRelease = 0
             }
