@@ -131,7 +131,7 @@ public enum DocumentReader {
                 continue
             }
             let origin = "\(path):\(number)"
-            guard let document = parseJSONLine(Data(bytes), origin: origin) else {
+            guard let document = parseJSONLine(bytes, origin: origin) else {
                 warn("\(origin): not a JSON object with string fields \"id\" and \"text\"; skipped")
                 continue
             }
@@ -146,8 +146,16 @@ public enum DocumentReader {
         }
     }
 
-    private static func parseJSONLine(_ data: Data, origin: String) -> SourceDocument? {
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+    private static func parseJSONLine(_ line: UnsafeRawBufferPointer, origin: String) -> SourceDocument? {
+        if let fields = _JSONLine.stringFields(of: line) {
+            guard let id = fields["id"].flatMap({ String(validating: $0, as: UTF8.self) }), !id.isEmpty,
+                  let text = fields["text"] else {
+                return nil
+            }
+            let title = fields["title"].flatMap { String(validating: $0, as: UTF8.self) } ?? SourceDocument.title(of: text)
+            return SourceDocument(id: id, title: title, text: text, origin: origin)
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
               let id = object["id"] as? String, !id.isEmpty,
               let text = object["text"] as? String else {
             return nil
