@@ -18,6 +18,14 @@ import Testing
         }
     }
 
+    /// 120 documents where 桥 is dense: up to 480 times each, so that skip entries come
+    /// every few documents, placed by bytes of positions rather than by count.
+    static func denseTexts() -> [String] {
+        (0..<120).map { document in
+            (0..<(document % 5) * 120).map { occurrence in occurrence % 3 == 0 ? "桥港" : "桥" }.joined(separator: "，") + "珠"
+        }
+    }
+
     /// The positions of 桥 in each text, as the tokenizer numbers them.
     static func expectedPositions(_ texts: [String]) throws -> [[UInt32]] {
         let tokenizer = UnitTokenizer(folder: CharacterFolder())
@@ -106,5 +114,23 @@ import Testing
         _ = try SegmentMerger.merge(segments, to: directory.path + "/merged.bay")
         try PostingsTests.check(
             try SegmentReader(path: directory.path + "/merged.bay"), against: try PostingsTests.expectedPositions(parts.flatMap { $0 }))
+    }
+
+    @Test func denseTermsAreReadBackThroughTheirFrequentSkipEntries() throws {
+        let directory = try TemporaryDirectory()
+        let texts = PostingsTests.denseTexts()
+        try PostingsTests.writeSegment(texts, to: directory.path + "/a.bay")
+        try PostingsTests.writeSegment(Array(texts.reversed()), to: directory.path + "/b.bay")
+        try PostingsTests.check(try SegmentReader(path: directory.path + "/a.bay"), against: try PostingsTests.expectedPositions(texts))
+        var deleted = DeletedDocuments(documentCount: texts.count)
+        deleted.insert(7, wordCount: 0)
+        try deleted.write(to: directory.path + "/a.del")
+        _ = try SegmentMerger.merge(
+            [try SegmentReader(path: directory.path + "/a.bay", deletionsPath: directory.path + "/a.del"),
+             try SegmentReader(path: directory.path + "/b.bay")],
+            to: directory.path + "/merged.bay")
+        let kept = texts.enumerated().filter { $0.offset != 7 }.map(\.element) + texts.reversed()
+        try PostingsTests.check(
+            try SegmentReader(path: directory.path + "/merged.bay"), against: try PostingsTests.expectedPositions(kept))
     }
 }

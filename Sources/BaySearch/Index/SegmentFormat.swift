@@ -22,9 +22,9 @@
 ///            before (the first absolute); a varint frequency for each document whose flag
 ///            is 0; varint skipCount, then skipCount pairs of varints (document index, byte
 ///            offset into the positions where that document's start), each a delta from the
-///            pair before (the first from (0, 0)), about one every 64 documents
-///            (`_PostingsListEncoder.skipInterval`); then each document's frequency varint
-///            position deltas (the first absolute)
+///            pair before (the first from (0, 0)), at most 64 documents or about 512 bytes
+///            of positions apart (`_PostingsListEncoder.needsSkipEntry`); then each
+///            document's frequency varint position deltas (the first absolute)
 /// termBytes  each term's folded UTF-8, terms sorted bytewise
 /// termStarts (termCount + 1) u32 offsets into termBytes
 /// postingStarts (termCount + 1) u64 offsets into postings

@@ -7,15 +7,23 @@
 ///
 /// A document with frequency 1, most of them, costs no frequency byte: its delta carries
 /// the flag in its low bit. Positions are the documents' encoded position deltas, back to
-/// back; skip entries (document index, byte offset into the positions) every
-/// `skipInterval` documents or so let a reader find any document's positions by skipping
-/// fewer than `2 * skipInterval` documents' worth.
+/// back; skip entries (document index, byte offset into the positions) placed by
+/// `needsSkipEntry` let a reader find any document's positions by skipping little more
+/// than `skipBytes`, or `skipInterval` documents, whatever the term's frequency.
 ///
 /// Invariant: documents are appended in increasing order.
 struct _PostingsListEncoder {
-    /// Documents between two skip entries of a list written whole, and the fewest after
-    /// the last entry that make a merge add one where two lists meet.
+    /// The most documents between two skip entries of a list written whole.
     static let skipInterval = 64
+    /// Bytes of positions after which the next document gets a skip entry: a term frequent
+    /// in every document (punctuation, the commonest characters) gets one every few.
+    static let skipBytes = 512
+
+    /// Whether the document at `index`, whose positions start at byte `offset`, gets a skip
+    /// entry after the last one, at (`lastIndex`, `lastOffset`).
+    static func needsSkipEntry(index: Int, offset: Int, lastIndex: Int, lastOffset: Int) -> Bool {
+        index > 0 && (index - lastIndex >= skipInterval || offset - lastOffset >= skipBytes)
+    }
 
     private var documentDeltas: [UInt8] = []
     private var frequencies: [UInt8] = []
@@ -43,7 +51,8 @@ struct _PostingsListEncoder {
     /// `encoded`, its `frequency` varint position deltas.
     mutating func append(document: Int, frequency: Int, positions encoded: UnsafeRawBufferPointer) {
         precondition(frequency >= 1, "a document holds the term at least once")
-        if documentFrequency - lastSkipIndex >= _PostingsListEncoder.skipInterval {
+        if _PostingsListEncoder.needsSkipEntry(
+            index: documentFrequency, offset: positions.count, lastIndex: lastSkipIndex, lastOffset: lastSkipOffset) {
             addSkipEntry(index: documentFrequency, offset: positions.count)
         }
         appendDelta(to: document, flagged: frequency == 1)
@@ -62,7 +71,7 @@ struct _PostingsListEncoder {
             return
         }
         let (base, offset) = (documentFrequency, positions.count)
-        if base - lastSkipIndex >= _PostingsListEncoder.skipInterval {
+        if _PostingsListEncoder.needsSkipEntry(index: base, offset: offset, lastIndex: lastSkipIndex, lastOffset: lastSkipOffset) {
             addSkipEntry(index: base, offset: offset)
         }
         appendDelta(to: firstNumber + list.firstDocument, flagged: list.firstFlagged)

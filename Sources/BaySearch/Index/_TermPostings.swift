@@ -2,9 +2,10 @@
 /// `_ByteStreamPool` and the little state needed to extend them.
 ///
 /// - `documents` holds, per document, `delta << 1 | (frequency == 1)` and, when the
-///   frequency is above 1, the frequency; before every `skipInterval`th document after the
-///   first, the byte length of the previous ones' positions. These are the on-disk list's
-///   deltas, frequencies and skip entries, interleaved (`SegmentFormat`).
+///   frequency is above 1, the frequency; before a document that gets a skip entry
+///   (`_PostingsListEncoder.needsSkipEntry`), a 0, which no later document's entry can
+///   be, and the byte length of the positions since the last entry. These are the on-disk
+///   list's deltas, frequencies and skip entries, interleaved (`SegmentFormat`).
 /// - `positions` holds each document's position deltas, as on disk.
 ///
 /// A document's entry is written only when the term's next document comes, or at
@@ -21,9 +22,10 @@ struct _TermPostings {
     private var frequency: UInt32 = 0
     private var lastPosition: UInt32 = 0
     private var writtenDocuments: UInt32 = 0
+    private var lastSkipIndex: UInt32 = 0
     private var positionBytes = 0
     private var openDocumentStart = 0
-    private var blockStart = 0
+    private var lastSkipOffset = 0
 
     init(pool: _ByteStreamPool) {
         documents = pool.makeStream()
@@ -49,9 +51,12 @@ struct _TermPostings {
     }
 
     private mutating func writeDocument(_ pool: _ByteStreamPool) {
-        if writtenDocuments > 0 && Int(writtenDocuments) % _PostingsListEncoder.skipInterval == 0 {
-            pool.appendVarInt(UInt64(openDocumentStart - blockStart), to: &documents)
-            blockStart = openDocumentStart
+        if _PostingsListEncoder.needsSkipEntry(
+            index: Int(writtenDocuments), offset: openDocumentStart, lastIndex: Int(lastSkipIndex), lastOffset: lastSkipOffset) {
+            pool.append(0, to: &documents)
+            pool.appendVarInt(UInt64(openDocumentStart - lastSkipOffset), to: &documents)
+            lastSkipOffset = openDocumentStart
+            lastSkipIndex = writtenDocuments
         }
         let delta = UInt64(openDocument - (writtenDocuments == 0 ? 0 : writtenDocument))
         pool.appendVarInt(delta << 1 | (frequency == 1 ? 1 : 0), to: &documents)
@@ -83,14 +88,19 @@ struct _TermPostings {
         scratch.skipEntries.removeAll(keepingCapacity: true)
         pool.copy(finished.documents, to: &scratch.interleaved)
         _VarInt.append(UInt64(finished.writtenDocuments), to: &output)
+        var skipCount = 0
         scratch.interleaved.withUnsafeBytes { entries in
             var index = 0
+            var lastSkip = 0
             for document in 0..<Int(finished.writtenDocuments) {
-                if document > 0 && document % _PostingsListEncoder.skipInterval == 0 {
-                    _VarInt.append(UInt64(_PostingsListEncoder.skipInterval), to: &scratch.skipEntries)
+                var flagged = next(entries, &index)
+                if document > 0 && flagged == 0 {
+                    _VarInt.append(UInt64(document - lastSkip), to: &scratch.skipEntries)
                     _VarInt.append(next(entries, &index), to: &scratch.skipEntries)
+                    lastSkip = document
+                    skipCount += 1
+                    flagged = next(entries, &index)
                 }
-                let flagged = next(entries, &index)
                 _VarInt.append(flagged, to: &output)
                 if flagged & 1 == 0 {
                     _VarInt.append(next(entries, &index), to: &scratch.frequencies)
@@ -98,7 +108,6 @@ struct _TermPostings {
             }
         }
         output += scratch.frequencies
-        let skipCount = finished.writtenDocuments > 0 ? (Int(finished.writtenDocuments) - 1) / _PostingsListEncoder.skipInterval : 0
         _VarInt.append(UInt64(skipCount), to: &output)
         output += scratch.skipEntries
         pool.copy(finished.positions, to: &output)
