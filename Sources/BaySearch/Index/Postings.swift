@@ -34,6 +34,10 @@ struct Postings {
         self.segment = segment
         var documents: [Int32] = []
         var frequencies: [Int] = []
+        var peek = reader
+        let count = Int(clamping: try peek.readVarInt())
+        documents.reserveCapacity(min(count, segment.documentCount))
+        frequencies.reserveCapacity(min(count, segment.documentCount))
         var stored = 0
         list = try _EncodedPostingsList(&reader, documentCount: segment.documentCount, document: { number, frequencyIsOne in
             documents.append(Int32(number))
@@ -130,6 +134,35 @@ struct Postings {
         try decodePositions(in: range, frequency: frequencies[index], into: &positions)
         let listIndex = listIndices.isEmpty ? index : Int(listIndices[index])
         resume = _EncodedPostingsList.SkipEntry(index: listIndex + 1, offset: range.upperBound - list.positions.lowerBound)
+    }
+
+    /// Keeps the `starts` (ascending) for which `start + offset` is a position of the term
+    /// in `documents[index]`, decoding positions only as far as the last start needs: how
+    /// a phrase's later terms are checked against the rarest one's positions.
+    mutating func keep(_ starts: inout [UInt32], where offset: UInt32, at index: Int) throws(IndexError) {
+        let range = try positionRange(at: index, resumingAt: resume)
+        let listIndex = listIndices.isEmpty ? index : Int(listIndices[index])
+        resume = _EncodedPostingsList.SkipEntry(index: listIndex + 1, offset: range.upperBound - list.positions.lowerBound)
+        var reader = try segment.reader(from: range.lowerBound, to: range.upperBound)
+        let frequency = frequencies[index]
+        var decoded = 0
+        var position: UInt64 = 0
+        var kept = 0
+        scan: for start in starts {
+            let wanted = UInt64(start) + UInt64(offset)
+            while decoded == 0 || position < wanted {
+                guard decoded < frequency else {
+                    break scan  // past the last position: no later start can match
+                }
+                position = try reader.readDelta(after: position, atMost: UInt64(UInt32.max))
+                decoded += 1
+            }
+            if position == wanted {
+                starts[kept] = start
+                kept += 1
+            }
+        }
+        starts.removeLast(starts.count - kept)
     }
 
     private func decodePositions(in range: Range<Int>, frequency: Int, into positions: inout [UInt32]) throws(IndexError) {

@@ -60,7 +60,6 @@ enum PhraseMatcher {
         var result = Occurrences()
         var cursors = [Int](repeating: 0, count: lists.count)
         var starts: [UInt32] = []
-        var positions: [UInt32] = []
         documents: for (index, document) in rarest.documents.enumerated() {
             for listIndex in 1..<lists.count {
                 let documents = lists[listIndex].postings.documents
@@ -80,8 +79,7 @@ enum PhraseMatcher {
                 starts[position] -= rarestOffset
             }
             for listIndex in 1..<lists.count where !starts.isEmpty {
-                try lists[listIndex].postings.positions(at: cursors[listIndex], into: &positions)
-                keep(&starts, where: positions, offset: lists[listIndex].offset)
+                try lists[listIndex].postings.keep(&starts, where: lists[listIndex].offset, at: cursors[listIndex])
             }
             if !starts.isEmpty {
                 result.append(document, starts: starts)
@@ -112,26 +110,5 @@ enum PhraseMatcher {
             }
         }
         return terms
-    }
-
-    /// Keeps the starts `s` for which `s + offset` is in `positions` (both ascending): a
-    /// linear merge.
-    private static func keep(_ starts: inout [UInt32], where positions: [UInt32], offset: UInt32) {
-        var kept = 0
-        var cursor = 0
-        for start in starts {
-            let (wanted, overflow) = start.addingReportingOverflow(offset)
-            if overflow {
-                break  // beyond any position: no later start can match either
-            }
-            while cursor < positions.count && positions[cursor] < wanted {
-                cursor += 1
-            }
-            if cursor < positions.count && positions[cursor] == wanted {
-                starts[kept] = start
-                kept += 1
-            }
-        }
-        starts.removeLast(starts.count - kept)
     }
 }

@@ -18,11 +18,19 @@ enum _VarInt {
     }
 
     /// The offset just past the `count` integers that start at `offset`, found by counting
-    /// final bytes without decoding; nil when they run past `end`.
+    /// final bytes (high bit clear) without decoding, eight bytes at a time while more than
+    /// eight integers remain; nil when they run past `end`.
     @inline(__always)
     static func skip(_ count: Int, in bytes: UnsafeRawBufferPointer, from offset: Int, end: Int) -> Int? {
         var remaining = count
         var index = offset
+        if let base = bytes.baseAddress {
+            while remaining > 8 && index + 8 <= end {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                remaining -= (~word & 0x8080_8080_8080_8080).nonzeroBitCount
+                index += 8
+            }
+        }
         while remaining > 0 {
             guard index < end else {
                 return nil
