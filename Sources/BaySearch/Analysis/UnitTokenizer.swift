@@ -202,8 +202,14 @@ extension UnitTokenizer {
                     throw .invalidUTF8(offset: index)
                 }
                 let start = index
-                folder.fold(codePoint) { _, characterClass in
-                    scanner.take(characterClass, start: start, end: start + length)
+                if (0x4E00...0x9FFF).contains(codePoint) {
+                    // A unified ideograph folds to one ideograph (`_FoldBlocks`), and only
+                    // the class matters here: no need to touch the folding table.
+                    scanner.take(.ideograph, start: start, end: start + length)
+                } else {
+                    folder.fold(codePoint) { _, characterClass in
+                        scanner.take(characterClass, start: start, end: start + length)
+                    }
                 }
                 index += length
             }
