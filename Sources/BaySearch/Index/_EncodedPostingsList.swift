@@ -29,7 +29,8 @@ struct _EncodedPostingsList {
 
     /// Walks the list `reader` is at, to the end of the reader, calling `document` with
     /// each document number and whether its frequency is 1, then `frequency` with each
-    /// stored frequency.
+    /// stored frequency. Inlined, so that the reader's closures are too.
+    @inline(__always)
     init(
         _ reader: inout _ByteReader, documentCount: Int,
         document: (_ number: Int, _ frequencyIsOne: Bool) -> Void = { _, _ in },
