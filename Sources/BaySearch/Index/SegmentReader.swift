@@ -20,7 +20,9 @@ final class SegmentReader {
     private let file: _MappedFile
     private let sectionStarts: [Int]
     private let blockSize: Int
-    private var checkedBlocks: [UInt64]
+    // Read on every access to the file: a dynamic exclusivity check would cost more than
+    // the read, and a reader is used by one thread (see above).
+    @exclusivity(unchecked) private var checkedBlocks: [UInt64]
 
     /// Opens the segment at `path`, whose deleted documents, if any, are in the file at
     /// `deletionsPath`.
