@@ -149,4 +149,14 @@ import Testing
         #expect(policy.merges(for: [large, MergePolicy.Segment(bytes: 10_000, documents: 10, deleted: 3)]) == [[1]])
         #expect(policy.merges(for: [large, MergePolicy.Segment(bytes: 10_000, documents: 10, deleted: 2)]) == [])
     }
+
+    @Test func mergePolicyNeverWritesMoreThanItsCap() {
+        let policy = MergePolicy(mergeFactor: 2, floorBytes: 100, maximumDeletedFraction: 0.25, maximumMergedBytes: 1_000)
+        let segment = { (bytes: Int) in MergePolicy.Segment(bytes: bytes, documents: 10, deleted: 0) }
+        // Three of 400 bytes would make 1,200: the group stops at two.
+        #expect(policy.merges(for: [segment(400), segment(400), segment(400)]) == [[0, 1]])
+        // Over half the cap, a segment is merged no further, but still rewritten without its deletions.
+        #expect(policy.merges(for: [segment(600), segment(600)]) == [])
+        #expect(policy.merges(for: [segment(600), MergePolicy.Segment(bytes: 600, documents: 10, deleted: 5)]) == [[1]])
+    }
 }

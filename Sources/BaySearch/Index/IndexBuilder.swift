@@ -18,8 +18,11 @@ public struct IndexBuilder: Sendable {
     public var workerCount: Int
     /// More threads than this only multiply the memory each holds.
     public static let maximumWorkerCount = 256
-    /// How many bytes of text and postings a worker holds before writing a segment.
+    /// How many bytes of text and postings a worker holds before writing a segment (at
+    /// most `maximumFlushBytes`).
     public var flushBytes: Int
+    /// Keeps a flushed segment's postings far below the format's 4 GiB.
+    public static let maximumFlushBytes = 1 << 30
     var mergePolicy = MergePolicy()
     /// Text waiting for a worker: hundreds of average documents, enough to keep every
     /// worker busy while the reading thread parses the next ones.
@@ -76,7 +79,8 @@ public struct IndexBuilder: Sendable {
             let started = Date()
             let queue = _DocumentQueue(capacityBytes: IndexBuilder.queuedBytesPerWorker * workerCount)
             let workers = (0..<workerCount).map { _ in
-                _IndexWorker(names: names, directory: directory, flushBytes: flushBytes, warn: warn)
+                _IndexWorker(
+                    names: names, directory: directory, flushBytes: min(flushBytes, IndexBuilder.maximumFlushBytes), warn: warn)
             }
             let finished = DispatchGroup()
             for worker in workers {

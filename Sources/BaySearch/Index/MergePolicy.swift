@@ -10,11 +10,15 @@
 /// - whenever a level holds `mergeFactor` or more segments, they are merged into one (which
 ///   may fill the next level, so the caller asks again after merging);
 /// - a segment with more than `maximumDeletedFraction` of its documents deleted is rewritten
-///   on its own, without them.
+///   on its own, without them;
+/// - no merge writes more than `maximumMergedBytes` (the format's 4 GiB of postings lie
+///   within it): a level's group stops short of it, and a segment over a `mergeFactor`th of
+///   it is merged no further, as Lucene caps its merged segments.
 struct MergePolicy {
     var mergeFactor = 4
     var floorBytes = 4 << 20
     var maximumDeletedFraction = 0.25
+    var maximumMergedBytes = 1 << 32
 
     struct Segment {
         var bytes: Int
@@ -35,8 +39,17 @@ struct MergePolicy {
             }
         }
         for level in byLevel.keys.sorted() {
-            if let members = byLevel[level], members.count >= mergeFactor {
-                merges.append(members)
+            var group: [Int] = []
+            var groupBytes = 0
+            for member in byLevel[level] ?? [] where segments[member].bytes <= maximumMergedBytes / max(1, mergeFactor) {
+                if groupBytes + segments[member].bytes > maximumMergedBytes {
+                    break
+                }
+                group.append(member)
+                groupBytes += segments[member].bytes
+            }
+            if group.count >= mergeFactor {
+                merges.append(group)
             }
         }
         return merges

@@ -27,7 +27,8 @@
 ///            document's frequency varint position deltas (the first absolute)
 /// termBytes  each term's folded UTF-8, terms sorted bytewise
 /// termStarts (termCount + 1) u32 offsets into termBytes
-/// postingStarts (termCount + 1) u64 offsets into postings
+/// postingStarts (termCount + 1) u32 offsets into postings (a segment's postings stay under
+///            4 GiB: flushes are far smaller and `MergePolicy` merges no further)
 /// checksums  u32 CRC-32C of each `blockSize` block from the end of the header to the start
 ///            of this section (the last block may be shorter)
 /// ```

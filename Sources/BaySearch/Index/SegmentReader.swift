@@ -69,7 +69,7 @@ final class SegmentReader {
         guard starts.first == SegmentFormat.headerSize, starts.last == file.bytes.count,
               size(.documents) == documentCount * SegmentFormat.documentRecordSize,
               size(.termStarts) == (termCount + 1) * 4,
-              size(.postingStarts) == (termCount + 1) * 8,
+              size(.postingStarts) == (termCount + 1) * 4,
               size(.checksums) == blockCount * 4 else {
             throw .corrupt("\(path): its sections do not match its counts")
         }
@@ -261,8 +261,8 @@ final class SegmentReader {
 
     private func postingsRange(at index: Int) throws(IndexError) -> Range<Int> {
         let postingStarts = start(of: .postingStarts)
-        let from = try loadInt(at: postingStarts + 8 * index)
-        let to = try loadInt(at: postingStarts + 8 * index + 8)
+        let from = Int(try load(UInt32.self, at: postingStarts + 4 * index))
+        let to = Int(try load(UInt32.self, at: postingStarts + 4 * index + 4))
         guard from <= to, to <= size(of: .postings) else {
             throw .corrupt("\(path): a postings list points outside its section")
         }

@@ -10,7 +10,7 @@ struct _TermDictionaryBuilder {
     mutating func append(term: some Collection<UInt8>, postingsLength: Int) {
         SegmentSerializer.appendInteger(UInt32(termBytes.count), to: &termStarts)
         termBytes.append(contentsOf: term)
-        SegmentSerializer.appendInteger(UInt64(postingsEnd), to: &postingStarts)
+        SegmentSerializer.appendInteger(UInt32(truncatingIfNeeded: postingsEnd), to: &postingStarts)
         postingsEnd += postingsLength
         count += 1
     }
@@ -20,10 +20,13 @@ struct _TermDictionaryBuilder {
         guard termBytes.count <= Int(UInt32.max) else {
             throw .unwritable(path: file.path, reason: "the term dictionary outgrew its 4 GiB limit")
         }
+        guard postingsEnd <= Int(UInt32.max) else {
+            throw .unwritable(path: file.path, reason: "the postings outgrew the 4 GiB a segment may hold")
+        }
         var termStarts = self.termStarts
         var postingStarts = self.postingStarts
         SegmentSerializer.appendInteger(UInt32(termBytes.count), to: &termStarts)
-        SegmentSerializer.appendInteger(UInt64(postingsEnd), to: &postingStarts)
+        SegmentSerializer.appendInteger(UInt32(postingsEnd), to: &postingStarts)
         file.beginSection(.termBytes)
         try file.append(termBytes)
         file.beginSection(.termStarts)
