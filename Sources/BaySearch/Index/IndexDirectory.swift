@@ -207,7 +207,10 @@ final class _WriteLock {
     private let descriptor: Int32
 
     init(path: String, indexPath: String, create: Bool = true) throws(IndexError) {
-        descriptor = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0o644)
+        // `self.descriptor` is set only once the lock is held: a class whose stored
+        // properties are all set runs `deinit` when its initializer throws, which would close
+        // the descriptor a second time, by then perhaps another thread's file.
+        let descriptor = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0o644)
         guard descriptor >= 0 else {
             throw .unwritable(path: path, reason: _FileIO.lastError())
         }
@@ -215,6 +218,7 @@ final class _WriteLock {
             close(descriptor)
             throw .locked(path: indexPath)
         }
+        self.descriptor = descriptor
     }
 
     deinit {

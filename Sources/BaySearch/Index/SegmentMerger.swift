@@ -22,10 +22,12 @@ enum SegmentMerger {
         var checkpointStart = 0
         var documentCount = 0
         var totalWords = 0
+        var reading = _ReadPages()
         for segment in segments {
             var numbers = [Int32](repeating: -1, count: segment.documentCount)
             for document in 0..<segment.documentCount where !segment.deleted.contains(document) {
                 let stored = try segment.storedText(of: document)
+                reading.read(stored.bytes.count, of: segment)
                 let checkpoints = try segment.checkpointBytes(of: document)
                 let wordCount = try segment.wordCount(of: document)
                 records.append(
@@ -42,6 +44,7 @@ enum SegmentMerger {
                 documentCount += 1
             }
             renumbered.append(numbers)
+            segment.releaseReadPages()
         }
         guard documentCount <= Int(Int32.max), checkpointStart <= Int(UInt32.max), records.stringBytes <= Int(UInt32.max) else {
             throw .unwritable(path: path, reason: "the merged segment would exceed the format's limits")
@@ -55,7 +58,9 @@ enum SegmentMerger {
         }
         file.beginSection(.texts)
         try forEachLiveDocument(segments) { segment, document throws(IndexError) in
-            try file.append(try segment.storedText(of: document).bytes)
+            let stored = try segment.storedText(of: document).bytes
+            try file.append(stored)
+            reading.read(stored.count, of: segment)
         }
         segments.forEach { $0.releaseReadPages() }
         file.beginSection(.checkpoints)
@@ -70,6 +75,7 @@ enum SegmentMerger {
         return Result(documentCount: documentCount, bytes: file.offset)
     }
 
+    /// Calls `body` with every live document, releasing each segment's read pages once done.
     private static func forEachLiveDocument(
         _ segments: [SegmentReader], _ body: (SegmentReader, Int) throws(IndexError) -> Void
     ) throws(IndexError) {
@@ -77,6 +83,7 @@ enum SegmentMerger {
             for document in 0..<segment.documentCount where !segment.deleted.contains(document) {
                 try body(segment, document)
             }
+            segment.releaseReadPages()
         }
     }
 
@@ -95,7 +102,7 @@ enum SegmentMerger {
         var dictionary = _TermDictionaryBuilder()
         var list = _PostingsListEncoder()
         var encoded: [UInt8] = []
-        var sinceRelease = 0
+        var reading = _ReadPages()
         while let smallest = smallestTerm(current) {
             list.removeAll()
             for index in segments.indices where current[index] == smallest {
@@ -120,11 +127,7 @@ enum SegmentMerger {
             list.write(to: &encoded)
             dictionary.append(term: smallest, postingsLength: encoded.count)
             try file.append(encoded)
-            sinceRelease += encoded.count
-            if sinceRelease > 8 << 20 {
-                segments.forEach { $0.releaseReadPages() }
-                sinceRelease = 0
-            }
+            reading.read(encoded.count, of: segments)
         }
         return dictionary
     }
@@ -135,5 +138,34 @@ enum SegmentMerger {
             smallest = term
         }
         return smallest
+    }
+}
+
+/// Releases the read pages of the segments being read every `interval` bytes, so that what
+/// a merge reads (stored texts twice, to check and to copy; postings once) never sits in
+/// memory whole.
+private struct _ReadPages {
+    static let interval = 8 << 20
+    private var sinceRelease = 0
+
+    mutating func read(_ count: Int, of segment: SegmentReader) {
+        if due(count) {
+            segment.releaseReadPages()
+        }
+    }
+
+    mutating func read(_ count: Int, of segments: [SegmentReader]) {
+        if due(count) {
+            segments.forEach { $0.releaseReadPages() }
+        }
+    }
+
+    private mutating func due(_ count: Int) -> Bool {
+        sinceRelease += count
+        guard sinceRelease > _ReadPages.interval else {
+            return false
+        }
+        sinceRelease = 0
+        return true
     }
 }

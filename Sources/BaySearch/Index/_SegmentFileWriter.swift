@@ -29,10 +29,13 @@ final class _SegmentFileWriter {
 
     init(path: String) throws(IndexError) {
         self.path = path
-        descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        // Set only once the file is ours: `deinit`, which runs when an initializer throws
+        // after every stored property is set, removes it.
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw .unwritable(path: path, reason: _FileIO.lastError())
         }
+        self.descriptor = descriptor
         buffer.reserveCapacity(_SegmentFileWriter.bufferSize)
         // The header is written last, once the section offsets are known.
         buffer.append(contentsOf: repeatElement(0, count: SegmentFormat.headerSize))
