@@ -52,7 +52,6 @@ struct SegmentWriter {
     init() {}
 
     var documentCount: Int { documents.count }
-    var termCount: Int { postings.count }
 
     /// A rough count of the memory this writer holds, to decide when to flush it.
     var bufferedBytes: Int {

@@ -67,6 +67,7 @@ final class _ByteStreamPool {
         if stream.write == stream.end {
             grow(&stream)
         }
+        assert(stream.write < stream.end && stream.write >> 16 < pages.count, "a stream writes outside its last chunk")
         pointer(stream.write).storeBytes(of: byte, as: UInt8.self)
         stream.write += 1
     }
@@ -116,6 +117,7 @@ final class _ByteStreamPool {
         }
         let address = (pages.count - 1) << 16 | fill
         fill += size
+        assert(fill <= _ByteStreamPool.pageSize && address >> 16 == (address + size - 1) >> 16, "a chunk crosses a page")
         return address
     }
 }

@@ -4,17 +4,13 @@
 /// duplicate key, a lone surrogate, invalid UTF-8, bad syntax), so that the caller falls
 /// back to `JSONSerialization` for the authoritative answer.
 ///
-///     let fields = _JSONLine.stringFields(of: Array(#"{"id": "a", "text": "港\n"}"#.utf8))
+///     let fields = Array(#"{"id": "a", "text": "港\n"}"#.utf8).withUnsafeBytes(_JSONLine.stringFields)
 ///     fields?["text"]   // Array("港\n".utf8)
 enum _JSONLine {
     /// The object's keys with the UTF-8 of their string values.
     static func stringFields(of line: UnsafeRawBufferPointer) -> [String: [UInt8]]? {
         var parser = _Parser(bytes: line)
         return parser.object()
-    }
-
-    static func stringFields(of line: [UInt8]) -> [String: [UInt8]]? {
-        line.withUnsafeBytes { stringFields(of: $0) }
     }
 }
 
