@@ -74,7 +74,7 @@ struct Postings {
     /// entry at or before it, or from `resume` when that is nearer, skip the positions of
     /// the documents in between.
     private func positionRange(at index: Int, resumingAt resume: _EncodedPostingsList.SkipEntry?) throws(IndexError) -> Range<Int> {
-        let listIndex = listIndices.isEmpty ? index : Int(listIndices[index])
+        let listIndex = listIndex(of: index)
         var low = 0
         var high = list.skipEntries.count
         while low < high {  // the number of entries at or before listIndex
@@ -130,19 +130,14 @@ struct Postings {
     /// reusing its storage: phrase matching calls this for every candidate document, in
     /// increasing order, so the walk goes on from where the last call ended.
     mutating func positions(at index: Int, into positions: inout [UInt32]) throws(IndexError) {
-        let range = try positionRange(at: index, resumingAt: resume)
-        try decodePositions(in: range, frequency: frequencies[index], into: &positions)
-        let listIndex = listIndices.isEmpty ? index : Int(listIndices[index])
-        resume = _EncodedPostingsList.SkipEntry(index: listIndex + 1, offset: range.upperBound - list.positions.lowerBound)
+        try decodePositions(in: try positionRangeInOrder(at: index), frequency: frequencies[index], into: &positions)
     }
 
     /// Keeps the `starts` (ascending) for which `start + offset` is a position of the term
     /// in `documents[index]`, decoding positions only as far as the last start needs: how
     /// a phrase's later terms are checked against the rarest one's positions.
     mutating func keep(_ starts: inout [UInt32], where offset: UInt32, at index: Int) throws(IndexError) {
-        let range = try positionRange(at: index, resumingAt: resume)
-        let listIndex = listIndices.isEmpty ? index : Int(listIndices[index])
-        resume = _EncodedPostingsList.SkipEntry(index: listIndex + 1, offset: range.upperBound - list.positions.lowerBound)
+        let range = try positionRangeInOrder(at: index)
         var reader = try segment.reader(from: range.lowerBound, to: range.upperBound)
         let frequency = frequencies[index]
         var decoded = 0
@@ -163,6 +158,19 @@ struct Postings {
             }
         }
         starts.removeLast(starts.count - kept)
+    }
+
+    /// The index on disk of `documents[index]`.
+    private func listIndex(of index: Int) -> Int {
+        listIndices.isEmpty ? index : Int(listIndices[index])
+    }
+
+    /// `positionRange(at:resumingAt:)` for a document after the last one read, walking on from it.
+    private mutating func positionRangeInOrder(at index: Int) throws(IndexError) -> Range<Int> {
+        let range = try positionRange(at: index, resumingAt: resume)
+        let listIndex = listIndex(of: index)
+        resume = _EncodedPostingsList.SkipEntry(index: listIndex + 1, offset: range.upperBound - list.positions.lowerBound)
+        return range
     }
 
     private func decodePositions(in range: Range<Int>, frequency: Int, into positions: inout [UInt32]) throws(IndexError) {
