@@ -12,7 +12,8 @@ import Foundation
 /// memory stays bounded by the flush size, not the corpus. A changed or vanished document
 /// is deleted from its old segment by a tombstone. Once the change is committed,
 /// `MergePolicy` may merge segments. On any failure before the commit, the old index stays
-/// exactly as it was.
+/// exactly as it was. Building sets glibc's allocator to map large blocks on their own
+/// (`_Memory.mapLargeBlocksSeparately`), for the whole process.
 public struct IndexBuilder: Sendable {
     /// How many threads analyse documents (1 to `maximumWorkerCount`).
     public var workerCount: Int
@@ -73,6 +74,7 @@ public struct IndexBuilder: Sendable {
     ) throws -> Progress {
         let directory = IndexDirectory(path: indexPath)
         let lock = try directory.lockForWriting()
+        _Memory.mapLargeBlocksSeparately()
         return try withExtendedLifetime(lock) {
             let (live, committed, generation) = try openForUpdate(directory, mode: mode, warn: warn)
             let names = _SegmentNames(generation: generation)

@@ -102,23 +102,6 @@ struct Postings {
         return start..<reader.offset
     }
 
-    /// Calls `body` with every document in order, its frequency and its encoded positions,
-    /// walking the positions once: how a merge copies them as they are.
-    func forEachDocument(
-        _ body: (_ document: Int32, _ frequency: Int, _ positions: UnsafeRawBufferPointer) throws(IndexError) -> Void
-    ) throws(IndexError) {
-        var reader = try segment.reader(from: list.positions.lowerBound, to: list.positions.upperBound)
-        var kept = 0
-        for listIndex in listFrequencies.indices {
-            let start = try reader.skipVarInts(listFrequencies[listIndex])
-            guard kept < documents.count, listIndices.isEmpty || Int(listIndices[kept]) == listIndex else {
-                continue  // deleted
-            }
-            try body(documents[kept], frequencies[kept], try segment.bytes(start..<reader.offset))
-            kept += 1
-        }
-    }
-
     /// The ascending positions of the term in `documents[index]`.
     func positions(at index: Int) throws(IndexError) -> [UInt32] {
         var positions: [UInt32] = []

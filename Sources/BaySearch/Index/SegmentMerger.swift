@@ -94,31 +94,33 @@ enum SegmentMerger {
     private static func mergePostings(
         _ segments: [SegmentReader], renumbered: [[Int32]], into file: _SegmentFileWriter
     ) throws(IndexError) -> _TermDictionaryBuilder {
-        var next = [Int](repeating: 0, count: segments.count)
-        var current: [[UInt8]?] = []
+        var cursors: [_TermCursor] = []
         for segment in segments {
-            current.append(segment.termCount > 0 ? Array(try segment.termBytes(at: 0)) : nil)
+            cursors.append(try _TermCursor(segment))
         }
         var dictionary = _TermDictionaryBuilder()
         var list = _PostingsListEncoder()
         var encoded: [UInt8] = []
-        var reading = _ReadPages()
-        while let smallest = smallestTerm(current) {
+        while let smallest = smallestTerm(cursors) {
             list.removeAll()
-            for index in segments.indices where current[index] == smallest {
+            for index in cursors.indices where cursors[index].term == smallest {
                 let segment = segments[index]
                 let numbers = renumbered[index]
+                let bytes = try cursors[index].postings()
                 if segment.deleted.isEmpty {
-                    var reader = try segment.postingsReader(at: next[index])
+                    var reader = _ByteReader(bytes, from: 0, to: bytes.count, path: segment.path)
                     let encoded = try _EncodedPostingsList(&reader, documentCount: segment.documentCount)
-                    try list.appendList(encoded, of: segment, firstNumber: Int(numbers.first ?? 0))
+                    list.appendList(encoded, in: bytes, firstNumber: Int(numbers.first ?? 0))
                 } else {
-                    try segment.postings(at: next[index]).forEachDocument { document, frequency, positions in
-                        list.append(document: Int(numbers[Int(document)]), frequency: frequency, positions: positions)
+                    try _EncodedPostingsList.forEachDocument(
+                        in: bytes, path: segment.path, documentCount: segment.documentCount
+                    ) { document, frequency, positions in
+                        if numbers[document] >= 0 {
+                            list.append(document: Int(numbers[document]), frequency: frequency, positions: positions)
+                        }
                     }
                 }
-                next[index] += 1
-                current[index] = next[index] < segment.termCount ? Array(try segment.termBytes(at: next[index])) : nil
+                try cursors[index].advance()
             }
             guard list.documentFrequency > 0 else {
                 continue  // every document holding the term was deleted
@@ -127,23 +129,78 @@ enum SegmentMerger {
             list.write(to: &encoded)
             dictionary.append(term: smallest, postingsLength: encoded.count)
             try file.append(encoded)
-            reading.read(encoded.count, of: segments)
         }
         return dictionary
     }
 
-    private static func smallestTerm(_ terms: [[UInt8]?]) -> [UInt8]? {
+    private static func smallestTerm(_ cursors: [_TermCursor]) -> [UInt8]? {
         var smallest: [UInt8]?
-        for case let term? in terms where smallest.map({ SegmentSerializer.bytewiseLess(term, $0) }) ?? true {
-            smallest = term
+        for cursor in cursors {
+            if let term = cursor.term, smallest.map({ SegmentSerializer.bytewiseLess(term, $0) }) ?? true {
+                smallest = term
+            }
         }
         return smallest
     }
 }
 
-/// Releases the read pages of the segments being read every `interval` bytes, so that what
-/// a merge reads (stored texts twice, to check and to copy; postings once) never sits in
-/// memory whole.
+/// One input's place in a merge's walk of the dictionaries: its current term and streams
+/// over its dictionary and postings, which hold only small windows of the file.
+private struct _TermCursor {
+    private let segment: SegmentReader
+    private let termStarts: _SectionStream
+    private let termBytes: _SectionStream
+    private let postingStarts: _SectionStream
+    private let postingsStream: _SectionStream
+    private var index = 0
+    /// The folded UTF-8 of the term at `index`, nil past the last.
+    private(set) var term: [UInt8]?
+
+    init(_ segment: SegmentReader) throws(IndexError) {
+        let file = try _SegmentFileDescriptor(segment)
+        self.segment = segment
+        (termStarts, termBytes) = (_SectionStream(file), _SectionStream(file))
+        (postingStarts, postingsStream) = (_SectionStream(file), _SectionStream(file))
+        try readTerm()
+    }
+
+    mutating func advance() throws(IndexError) {
+        index += 1
+        try readTerm()
+    }
+
+    /// The encoded postings list of `term`, valid until the next call.
+    func postings() throws(IndexError) -> UnsafeRawBufferPointer {
+        let range = try entry(index, in: postingStarts, .postingStarts, of: .postings)
+        return try postingsStream.bytes(range)
+    }
+
+    private mutating func readTerm() throws(IndexError) {
+        guard index < segment.termCount else {
+            term = nil
+            return
+        }
+        term = Array(try termBytes.bytes(try entry(index, in: termStarts, .termStarts, of: .termBytes)))
+    }
+
+    /// The file range of entry `index` of `target`, as the offset table `table` (the
+    /// section `tableSection`) gives it.
+    private func entry(
+        _ index: Int, in table: _SectionStream, _ tableSection: SegmentFormat.Section, of target: SegmentFormat.Section
+    ) throws(IndexError) -> Range<Int> {
+        let offset = segment.start(of: tableSection) + 4 * index
+        let from = Int(try table.loadUInt32(at: offset))
+        let to = Int(try table.loadUInt32(at: offset + 4))
+        guard from <= to, to <= segment.size(of: target) else {
+            throw .corrupt("\(segment.path): the term dictionary points outside its \(target) section")
+        }
+        return segment.start(of: target) + from..<segment.start(of: target) + to
+    }
+}
+
+/// Releases the mapped pages of the segment being read every `interval` bytes, so that the
+/// stored texts a merge reads (twice: to check, then to copy) never sit in memory whole;
+/// postings and dictionaries are read through `_SectionStream`s instead.
 private struct _ReadPages {
     static let interval = 8 << 20
     private var sinceRelease = 0
@@ -151,12 +208,6 @@ private struct _ReadPages {
     mutating func read(_ count: Int, of segment: SegmentReader) {
         if due(count) {
             segment.releaseReadPages()
-        }
-    }
-
-    mutating func read(_ count: Int, of segments: [SegmentReader]) {
-        if due(count) {
-            segments.forEach { $0.releaseReadPages() }
         }
     }
 

@@ -19,7 +19,8 @@ final class SegmentReader {
     let deleted: DeletedDocuments
     private let file: _MappedFile
     private let sectionStarts: [Int]
-    private let blockSize: Int
+    /// The size of the blocks whose checksums the file stores.
+    let blockSize: Int
     // Read on every access to the file: a dynamic exclusivity check would cost more than
     // the read, and a reader is used by one thread (see above).
     @exclusivity(unchecked) private var checkedBlocks: [UInt64]
@@ -113,12 +114,19 @@ final class SegmentReader {
 
     private func checkBlock(_ block: Int) throws(IndexError) {
         let from = SegmentFormat.headerSize + block * blockSize
-        let to = min(from + blockSize, start(of: .checksums))
-        let stored = try file.load(UInt32.self, at: start(of: .checksums) + 4 * block)
-        guard _Checksum.crc32c(UnsafeRawBufferPointer(rebasing: file.bytes[from..<to])) == stored else {
+        let to = min(from + blockSize, checkedEnd)
+        guard _Checksum.crc32c(UnsafeRawBufferPointer(rebasing: file.bytes[from..<to])) == (try storedChecksum(ofBlock: block)) else {
             throw .corrupt("\(path): bytes \(from)–\(to) fail their checksum")
         }
         checkedBlocks[block >> 6] |= 1 << UInt64(block & 63)
+    }
+
+    /// Where the checked sections end: the blocks are `headerSize..<checkedEnd`.
+    var checkedEnd: Int { start(of: .checksums) }
+
+    /// The CRC-32C the file stores for `block`.
+    func storedChecksum(ofBlock block: Int) throws(IndexError) -> UInt32 {
+        try file.load(UInt32.self, at: checkedEnd + 4 * block)
     }
 
     /// A checked little-endian integer of a section.
@@ -134,8 +142,8 @@ final class SegmentReader {
         return try file.loadInt(at: offset)
     }
 
-    private func start(of section: SegmentFormat.Section) -> Int { sectionStarts[section.rawValue] }
-    private func size(of section: SegmentFormat.Section) -> Int {
+    func start(of section: SegmentFormat.Section) -> Int { sectionStarts[section.rawValue] }
+    func size(of section: SegmentFormat.Section) -> Int {
         sectionStarts[section.rawValue + 1] - sectionStarts[section.rawValue]
     }
 
@@ -279,12 +287,6 @@ final class SegmentReader {
     func reader(from: Int, to: Int) throws(IndexError) -> _ByteReader {
         try check(from: from, to: to)
         return _ByteReader(file.bytes, from: from, to: to, path: path)
-    }
-
-    /// Bytes `range` of the file, whose blocks are checked.
-    func bytes(_ range: Range<Int>) throws(IndexError) -> UnsafeRawBufferPointer {
-        try check(from: range.lowerBound, to: range.upperBound)
-        return UnsafeRawBufferPointer(rebasing: file.bytes[range])
     }
 
     /// The folded UTF-8 of the term at `index` of the sorted dictionary, still in the mapped file.

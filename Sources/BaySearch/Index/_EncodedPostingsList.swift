@@ -90,4 +90,30 @@ struct _EncodedPostingsList {
             throw .corrupt("\(reader.path): a skip entry points past its positions")
         }
     }
+
+    /// Calls `body` with each document of the encoded list `bytes`, its frequency and its
+    /// encoded positions, checking the list as `init` does.
+    static func forEachDocument(
+        in bytes: UnsafeRawBufferPointer, path: String, documentCount: Int,
+        _ body: (_ document: Int, _ frequency: Int, _ positions: UnsafeRawBufferPointer) -> Void
+    ) throws(IndexError) {
+        var reader = _ByteReader(bytes, from: 0, to: bytes.count, path: path)
+        var documents: [Int] = []
+        var frequencies: [Int] = []  // 0 until the document's stored frequency is read
+        var stored = 0
+        let list = try _EncodedPostingsList(&reader, documentCount: documentCount, document: { number, frequencyIsOne in
+            documents.append(number)
+            frequencies.append(frequencyIsOne ? 1 : 0)
+        }, frequency: { frequency in
+            while frequencies[stored] != 0 {
+                stored += 1
+            }
+            frequencies[stored] = frequency
+        })
+        var positions = _ByteReader(bytes, from: list.positions.lowerBound, to: list.positions.upperBound, path: path)
+        for (document, frequency) in zip(documents, frequencies) {
+            let start = try positions.skipVarInts(frequency)
+            body(document, frequency, UnsafeRawBufferPointer(rebasing: bytes[start..<positions.offset]))
+        }
+    }
 }

@@ -63,10 +63,10 @@ struct _PostingsListEncoder {
         documentFrequency += 1
     }
 
-    /// Appends a whole list of `segment`, which has no deletions, whose document `d`
+    /// Appends a whole list (`list`, parsed from `bytes`) of a segment without deletions, whose document `d`
     /// becomes `firstNumber + d`: its parts are copied as they are, only its first document
     /// delta is written anew and its skip entries are shifted.
-    mutating func appendList(_ list: _EncodedPostingsList, of segment: SegmentReader, firstNumber: Int) throws(IndexError) {
+    mutating func appendList(_ list: _EncodedPostingsList, in bytes: UnsafeRawBufferPointer, firstNumber: Int) {
         guard list.documentFrequency > 0 else {
             return
         }
@@ -75,12 +75,12 @@ struct _PostingsListEncoder {
             addSkipEntry(index: base, offset: offset)
         }
         appendDelta(to: firstNumber + list.firstDocument, flagged: list.firstFlagged)
-        documentDeltas.append(contentsOf: try segment.bytes(list.laterDeltas))
-        frequencies.append(contentsOf: try segment.bytes(list.frequencies))
+        documentDeltas.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[list.laterDeltas]))
+        frequencies.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[list.frequencies]))
         for entry in list.skipEntries {
             addSkipEntry(index: base + entry.index, offset: offset + entry.offset)
         }
-        positions.append(contentsOf: try segment.bytes(list.positions))
+        positions.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[list.positions]))
         lastDocument = firstNumber + list.lastDocument
         documentFrequency += list.documentFrequency
     }

@@ -1,5 +1,16 @@
 /// Keeps a long build's resident memory at what it holds, not what it once held.
 enum _Memory {
+    /// Makes glibc map every block over 128 KiB on its own and unmap it when freed, for the
+    /// whole process. By default glibc raises that threshold whenever such a block is
+    /// freed, after which the large arrays of each flushed segment come from its arenas,
+    /// fragment them, and resident memory creeps up with the corpus (8× the benchmark
+    /// corpus: 83 MB instead of 103).
+    static func mapLargeBlocksSeparately() {
+        #if os(Linux)
+        _ = _glibcMallopt(_mallocMmapThreshold, 128 << 10)
+        #endif
+    }
+
     /// Gives the pages a flushed segment freed back to the system: glibc keeps freed memory
     /// in its arenas otherwise, and resident memory would creep up with the corpus.
     static func returnFreedPages() {
@@ -13,4 +24,9 @@ enum _Memory {
 // glibc's malloc_trim, which the Glibc module does not export (it lives in <malloc.h>).
 @_silgen_name("malloc_trim")
 private func _glibcMallocTrim(_ padding: Int) -> Int32
+
+// glibc's mallopt and its M_MMAP_THRESHOLD, also from <malloc.h>.
+@_silgen_name("mallopt")
+private func _glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+private let _mallocMmapThreshold: Int32 = -3
 #endif
