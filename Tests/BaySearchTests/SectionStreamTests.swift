@@ -26,7 +26,7 @@ import Testing
                 let longest = Int.random(in: 0..<8, using: &generator) == 0 ? 3 * _SectionStream.readAhead : 300
                 let end = min(segment.checkedEnd, start + Int.random(in: 0...longest, using: &generator))
                 let bytes = try stream.bytes(start..<end)
-                #expect(Array(bytes) == Array(file[start..<end]), "bytes \(start)..<\(end)")
+                #expect(bytes.elementsEqual(file[start..<end]), "bytes \(start)..<\(end)")
                 // The next read starts inside this one, at its end, or a little past it.
                 start += Int.random(in: 0...(end - start + 40), using: &generator)
             }
