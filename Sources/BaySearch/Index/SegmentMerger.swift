@@ -101,17 +101,24 @@ enum SegmentMerger {
         var dictionary = _TermDictionaryBuilder()
         var list = _PostingsListEncoder()
         var encoded: [UInt8] = []
-        while let smallest = smallestTerm(cursors) {
+        var smallest: [UInt8] = []
+        while let first = smallestCursor(cursors) {
+            smallest.removeAll(keepingCapacity: true)
+            smallest.append(contentsOf: cursors[first].term)
             list.removeAll()
-            for index in cursors.indices where cursors[index].term == smallest {
+            for index in first..<cursors.count {
+                let cursor = cursors[index]
+                guard !cursor.isDone, cursor.term == smallest else {
+                    continue
+                }
                 let segment = segments[index]
-                let numbers = renumbered[index]
-                let bytes = try cursors[index].postings()
+                let bytes = try cursor.postings()
                 if segment.deleted.isEmpty {
                     var reader = _ByteReader(bytes, from: 0, to: bytes.count, path: segment.path)
                     let encoded = try _EncodedPostingsList(&reader, documentCount: segment.documentCount)
-                    list.appendList(encoded, in: bytes, firstNumber: Int(numbers.first ?? 0))
+                    list.appendList(encoded, in: bytes, firstNumber: Int(renumbered[index].first ?? 0))
                 } else {
+                    let numbers = renumbered[index]
                     try _EncodedPostingsList.forEachDocument(
                         in: bytes, path: segment.path, documentCount: segment.documentCount
                     ) { document, frequency, positions in
@@ -120,7 +127,7 @@ enum SegmentMerger {
                         }
                     }
                 }
-                try cursors[index].advance()
+                try cursor.advance()
             }
             guard list.documentFrequency > 0 else {
                 continue  // every document holding the term was deleted
@@ -133,12 +140,14 @@ enum SegmentMerger {
         return dictionary
     }
 
-    private static func smallestTerm(_ cursors: [_TermCursor]) -> [UInt8]? {
-        var smallest: [UInt8]?
-        for cursor in cursors {
-            if let term = cursor.term, smallest.map({ SegmentSerializer.bytewiseLess(term, $0) }) ?? true {
-                smallest = term
+    /// The index of the cursor at the smallest term, nil when every cursor is done.
+    private static func smallestCursor(_ cursors: [_TermCursor]) -> Int? {
+        var smallest: Int?
+        for (index, cursor) in cursors.enumerated() where !cursor.isDone {
+            if let best = smallest, !SegmentSerializer.bytewiseLess(cursor.term, cursors[best].term) {
+                continue
             }
+            smallest = index
         }
         return smallest
     }
@@ -146,15 +155,19 @@ enum SegmentMerger {
 
 /// One input's place in a merge's walk of the dictionaries: its current term and streams
 /// over its dictionary and postings, which hold only small windows of the file.
-private struct _TermCursor {
+private final class _TermCursor {
     private let segment: SegmentReader
     private let termStarts: _SectionStream
     private let termBytes: _SectionStream
     private let postingStarts: _SectionStream
     private let postingsStream: _SectionStream
-    private var index = 0
-    /// The folded UTF-8 of the term at `index`, nil past the last.
-    private(set) var term: [UInt8]?
+    // A cursor is used by one thread, and a dynamic exclusivity check on every term costs
+    // more than reading it.
+    @exclusivity(unchecked) private var index = 0
+    /// The folded UTF-8 of the term at `index` (reused from term to term).
+    @exclusivity(unchecked) private(set) var term: [UInt8] = []
+    /// Whether the cursor is past the last term.
+    @exclusivity(unchecked) private(set) var isDone = false
 
     init(_ segment: SegmentReader) throws(IndexError) {
         let file = try _SegmentFileDescriptor(segment)
@@ -164,23 +177,24 @@ private struct _TermCursor {
         try readTerm()
     }
 
-    mutating func advance() throws(IndexError) {
+    func advance() throws(IndexError) {
         index += 1
         try readTerm()
     }
 
     /// The encoded postings list of `term`, valid until the next call.
     func postings() throws(IndexError) -> UnsafeRawBufferPointer {
-        let range = try entry(index, in: postingStarts, .postingStarts, of: .postings)
-        return try postingsStream.bytes(range)
+        try postingsStream.bytes(try entry(index, in: postingStarts, .postingStarts, of: .postings))
     }
 
-    private mutating func readTerm() throws(IndexError) {
+    private func readTerm() throws(IndexError) {
         guard index < segment.termCount else {
-            term = nil
+            isDone = true
             return
         }
-        term = Array(try termBytes.bytes(try entry(index, in: termStarts, .termStarts, of: .termBytes)))
+        let bytes = try termBytes.bytes(try entry(index, in: termStarts, .termStarts, of: .termBytes))
+        term.removeAll(keepingCapacity: true)
+        term.append(contentsOf: bytes)
     }
 
     /// The file range of entry `index` of `target`, as the offset table `table` (the

@@ -23,9 +23,11 @@ final class _SectionStream {
     static let readAhead = 16 << 10
 
     private let file: _SegmentFileDescriptor
-    private var window = UnsafeMutableRawBufferPointer(start: nil, count: 0)
-    private var windowStart = 0
-    private var count = 0
+    // A stream is used by one thread; a dynamic exclusivity check on every read would cost
+    // more than the read.
+    @exclusivity(unchecked) private var window = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+    @exclusivity(unchecked) private var windowStart = 0
+    @exclusivity(unchecked) private var count = 0
 
     init(_ file: _SegmentFileDescriptor) {
         self.file = file
