@@ -39,6 +39,24 @@ enum UTF8Encoding {
         }
     }
 
+    /// How many characters from `index` on, at most `limit`, are unified ideographs
+    /// (U+4E00–U+9FFF: E4 B8 80 to E9 BF BF), each three bytes.
+    @inline(__always)
+    static func unifiedIdeographs(in bytes: UnsafeBufferPointer<UInt8>, from index: Int, atMost limit: Int) -> Int {
+        var count = 0
+        var at = index
+        while count < limit && at + 3 <= bytes.count {
+            let (lead, second, third) = (bytes[at], bytes[at + 1], bytes[at + 2])
+            guard lead >= 0xE4, lead <= 0xE9, second & 0xC0 == 0x80, third & 0xC0 == 0x80,
+                  lead != 0xE4 || second >= 0xB8 else {
+                break
+            }
+            count += 1
+            at += 3
+        }
+        return count
+    }
+
     /// Decodes the scalar starting at `index`; returns nil when the bytes there are not UTF-8
     /// (truncated, overlong, a surrogate or beyond U+10FFFF).
     @inline(__always)

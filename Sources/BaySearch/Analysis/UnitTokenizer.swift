@@ -192,6 +192,15 @@ extension UnitTokenizer {
                         scanner.resume(at: checkpoints[checkpoint].position)
                     }
                 }
+                // Ideographs between here and the next wanted unit only count: skip them
+                // three bytes at a time, without decoding or folding.
+                let skipped = scanner.skippableUnits == 0 ? 0 : UTF8Encoding.unifiedIdeographs(
+                    in: buffer, from: index, atMost: scanner.skippableUnits)
+                if skipped > 0 {
+                    scanner.skip(skipped)
+                    index += 3 * skipped
+                    continue
+                }
                 let codePoint: UInt32
                 let length: Int
                 if buffer[index] < 0x80 {
@@ -238,6 +247,21 @@ private struct _PositionScanner {
     }
 
     var isDone: Bool { next >= wanted.count }
+
+    /// How many ideographs may come next without reaching a wanted position or changing
+    /// more than `position`: each would only be counted (no run open, no boundary pending).
+    var skippableUnits: Int {
+        guard next < wanted.count, runStart < 0, !boundaryPending, hasUnits, wanted[next] > position else {
+            return 0
+        }
+        return Int(wanted[next] - position)
+    }
+
+    /// Counts `count` ideographs, at most `skippableUnits`, as `take` would.
+    mutating func skip(_ count: Int) {
+        assert(count <= skippableUnits, "skipped past a wanted position")
+        position += UInt32(count)
+    }
 
     /// Continues from a checkpoint: the state the full walk has at its offset.
     mutating func resume(at position: UInt32) {
