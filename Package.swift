@@ -18,7 +18,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc")]
         ),
         // Zstandard for the document store.
-        .target(name: "CCompression", linkerSettings: [.linkedLibrary("zstd")]),
+        .target(name: "CCompression", linkerSettings: [.linkedLibrary("lz4")]),
         // CRC-32C for the index's block checksums, XXH64 for document content hashes.
         .target(name: "CChecksum"),
         .target(name: "BaySearch", dependencies: ["CICU", "CCompression", "CChecksum"]),

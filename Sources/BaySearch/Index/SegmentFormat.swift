@@ -1,4 +1,4 @@
-/// The layout of a segment file, version 6. All integers are little-endian.
+/// The layout of a segment file, version 7. All integers are little-endian.
 ///
 /// ```
 /// header   magic "BAYSEG\r\n", u32 version, u32 documentCount, u64 totalWords,
@@ -8,7 +8,7 @@
 /// documents  documentCount records of 56 bytes: u32 idStart, u32 idLength, u32 titleStart,
 ///            u32 titleLength (into strings), u64 textStart, u32 storedLength (into texts),
 ///            u32 textLength (the original's), u32 wordCount (the document's length in ICU
-///            words), u32 flags (`zstdCompressed`: the stored text is a zstd frame),
+///            words), u32 flags (`lz4Compressed`: the stored text is one LZ4 block),
 ///            u32 checkpointStart, u32 checkpointLength (into checkpoints),
 ///            u64 contentHash (`SourceDocument.contentHash`, which tells a changed document)
 /// strings    ids and titles, UTF-8, back to back
@@ -39,10 +39,10 @@
 /// Blocks are checked the first time a read touches them, so opening costs the header only.
 enum SegmentFormat {
     static let magic: [UInt8] = Array("BAYSEG\r\n".utf8)
-    static let version: UInt32 = 6
+    static let version: UInt32 = 7
     static let documentRecordSize = 56
-    /// The document flag for a stored text compressed with Zstandard.
-    static let zstdCompressed: UInt32 = 1
+    /// The document flag for a stored text compressed as one LZ4 block.
+    static let lz4Compressed: UInt32 = 1
     static let fileExtension = "bay"
     /// Small enough that the first search of a fresh process checks little beyond what it reads.
     static let blockSize = 4096

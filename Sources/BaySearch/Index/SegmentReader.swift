@@ -179,7 +179,7 @@ final class SegmentReader {
         guard stored.textLength <= UnitTokenizer.maximumTextBytes else {
             throw .corrupt("\(path): document \(document) claims a text larger than any document")
         }
-        guard let text = _Zstd.decompress(stored.bytes, length: stored.textLength) else {
+        guard let text = _LZ4.decompress(stored.bytes, length: stored.textLength) else {
             throw .corrupt("\(path): the stored text of document \(document) does not decompress")
         }
         return text
@@ -193,7 +193,7 @@ final class SegmentReader {
         let storedLength = Int(try load(UInt32.self, at: record + 24))
         let length = Int(try load(UInt32.self, at: record + 28))
         let flags = try load(UInt32.self, at: record + 36)
-        return (try slice(of: .texts, start: start, length: storedLength), length, flags & SegmentFormat.zstdCompressed != 0)
+        return (try slice(of: .texts, start: start, length: storedLength), length, flags & SegmentFormat.lz4Compressed != 0)
     }
 
     /// Every checkpoint of the document, positions and offsets ascending.

@@ -63,7 +63,7 @@ struct SegmentWriter {
         precondition(documents.count < SegmentWriter.maximumDocumentCount, "a full SegmentWriter must be flushed")
         let (id, title, text) = (source.id, source.title, source.text)
         let document = documents.count
-        let compressed = _Zstd.compress(text)
+        let compressed = _LZ4.compress(text)
         let stored = compressed ?? text
         let checkpointStart = checkpoints.count
         appendCheckpoints(analyzed.text.checkpoints)

