@@ -39,6 +39,12 @@ enum UTF8Encoding {
         }
     }
 
+    /// Whether `byte` is an ASCII letter or digit, which folds to one alphanumeric character.
+    @inline(__always)
+    static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte &- 0x30 < 10) || ((byte | 0x20) &- 0x61 < 26)
+    }
+
     /// How many characters from `index` on, at most `limit`, are unified ideographs
     /// (U+4E00–U+9FFF: E4 B8 80 to E9 BF BF), each three bytes.
     @inline(__always)

@@ -202,6 +202,18 @@ extension UnitTokenizer {
                     index += 3 * skipped
                     continue
                 }
+                // ASCII letters and digits inside an open run only move its end.
+                if scanner.runIsOpen {
+                    var end = index
+                    while end < buffer.count, UTF8Encoding.isASCIIAlphanumeric(buffer[end]) {
+                        end += 1
+                    }
+                    if end > index {
+                        scanner.extendRun(to: end)
+                        index = end
+                        continue
+                    }
+                }
                 let codePoint: UInt32
                 let length: Int
                 if buffer[index] < 0x80 {
@@ -256,6 +268,14 @@ private struct _PositionScanner {
             return 0
         }
         return Int(wanted[next] - position)
+    }
+
+    var runIsOpen: Bool { runStart >= 0 }
+
+    /// Takes letters or digits up to byte `end` into the open run, as `take` would.
+    mutating func extendRun(to end: Int) {
+        assert(runIsOpen, "no run to extend")
+        runEnd = end
     }
 
     /// Counts `count` ideographs, at most `skippableUnits`, as `take` would.
