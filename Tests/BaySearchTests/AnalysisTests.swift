@@ -105,4 +105,31 @@ import Testing
         #expect(words.contains("cepa"))
         #expect(!words.contains("，"))
     }
+
+    /// Long stretches without units (spaces, line breaks, zero-width joiners) outside a run
+    /// of letters get a checkpoint every `checkpointBytes`, so no walk to a match crosses more of them, and
+    /// walking from any checkpoint finds the same byte ranges as walking from the start.
+    @Test func stretchesWithoutUnitsGetCheckpoints() throws {
+        let gaps = [String(repeating: " ", count: 5_000), String(repeating: "\n", count: 3_000),
+                    String(repeating: "\u{200D}", count: 2_000), "，" + String(repeating: " ", count: 4_000) + "，"]
+        let text = Array((String(repeating: " ", count: 2_000) + "，港" + gaps.map { $0 + "珠澳 CEPA 橋" }.joined() + String(repeating: " ", count: 3_000)).utf8)
+        let analyzed = try analyzer.tokenizer.analyze(text)
+        let offsets = [0] + analyzed.checkpoints.map(\.offset) + [text.count]
+        let unitStarts = analyzed.units.map { Int($0.start) }
+        for (from, to) in zip(offsets, offsets.dropFirst()) {
+            // Between two checkpoints: no more than checkpointBytes of text without a unit,
+            // but after punctuation, where no checkpoint can stand until the next unit.
+            let units = unitStarts.filter { $0 >= from && $0 < to }
+            let widestGap = zip([from] + units, units + [to]).map { $1 - $0 }.max() ?? 0
+            #expect(widestGap <= UnitTokenizer.checkpointBytes + 3 || text[from..<to].contains(Array("，".utf8)[0]),
+                    "\(widestGap) bytes without a checkpoint from \(from) to \(to); checkpoints \(analyzed.checkpoints)")
+        }
+        let positions = analyzed.units.map(\.position)
+        let expected = analyzed.units.map { Int($0.start)..<Int($0.end) }
+        #expect(try analyzer.tokenizer.byteRanges(of: positions, in: text, checkpoints: analyzed.checkpoints) == expected)
+        #expect(try analyzer.tokenizer.byteRanges(of: positions, in: text) == expected)
+        for (position, range) in zip(positions, expected) {
+            #expect(try analyzer.tokenizer.byteRanges(of: [position], in: text, checkpoints: analyzed.checkpoints) == [range])
+        }
+    }
 }
