@@ -76,6 +76,9 @@ import Testing
         #expect(lines.contains { $0.contains("more.jsonl:4:") })
         #expect(lines.contains { $0.contains("duplicate id good.txt") })
         #expect(summary.documentsIndexed == 3)
+        // Read: 3 indexed, bad.txt, three bad lines and the duplicate; all but 3 skipped.
+        #expect(summary.documentsRead == 8)
+        #expect(summary.documentsSkipped == 5)
         let index = try SearchIndex(path: directory.path + "/index")
         #expect(index.documentCount == 3)
         #expect(Set(try index.search(try index.parse("港珠澳"), limit: 10).hits.map(\.id)) == ["good.txt", "j1"])

@@ -51,6 +51,8 @@ public struct IndexBuilder: Sendable {
         public var bytesRead = 0
         public var documentsIndexed = 0
         public var bytesIndexed = 0
+        /// Files, lines and documents skipped, each reported through `warn`: unreadable,
+        /// not UTF-8, not a JSON document, or a duplicate id.
         public var documentsSkipped = 0
         /// Documents the index already held with the same content.
         public var documentsUnchanged = 0
@@ -205,7 +207,8 @@ public struct IndexBuilder: Sendable {
         var lastReport = Date.distantPast
         var seenIds = Set<String>()
         var counts = report
-        try DocumentReader.read(sources, warn: warn) { document in
+        let unreadable = _Counter()
+        try DocumentReader.read(sources, warn: { unreadable.add(); warn($0) }) { document in
             counts.documentsRead += 1
             guard seenIds.insert(document.id).inserted else {
                 warn("\(document.origin): duplicate id \(document.id); skipped")
@@ -235,6 +238,9 @@ public struct IndexBuilder: Sendable {
                 counts.documentsRemoved += 1
             }
         }
+        // A file or line the reader skipped is a document read, and skipped.
+        counts.documentsRead += unreadable.value
+        counts.documentsSkipped += unreadable.value
         report = counts
     }
 
@@ -295,6 +301,18 @@ public struct IndexBuilder: Sendable {
 }
 
 private struct _BuildCancelled: Error {}
+
+/// A count that `@Sendable` closures can add to.
+private final class _Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func add() {
+        lock.withLock { count += 1 }
+    }
+
+    var value: Int { lock.withLock { count } }
+}
 
 /// Hands out the names of the files one build writes, from any thread, and remembers them
 /// so that a failed build removes exactly its own files.
