@@ -6,6 +6,22 @@ import Testing
 @Suite struct ByteStreamPoolTests {
     @Test func interleavedStreamsReadBackWhatWasWritten() {
         let pool = _ByteStreamPool()
+        fillAndCheck(pool)
+    }
+
+    /// A pool emptied for the next segment reuses its pages: what the new streams hold is
+    /// exactly what they were given, whatever the old streams left in those pages.
+    @Test func anEmptiedPoolReusesItsPages() {
+        let pool = _ByteStreamPool()
+        fillAndCheck(pool)
+        let used = pool.bytes
+        pool.removeAll()
+        #expect(pool.bytes == 0)
+        fillAndCheck(pool)
+        #expect(pool.bytes <= used + _ByteStreamPool.pageSize, "the second fill uses about as many pages")
+    }
+
+    private func fillAndCheck(_ pool: _ByteStreamPool) {
         var streams = (0..<300).map { _ in pool.makeStream() }
         var expected = [[UInt8]](repeating: [], count: streams.count)
         var generator = SystemRandomNumberGenerator()

@@ -386,7 +386,7 @@ private final class _IndexWorker: @unchecked Sendable {
                 }
                 if writer.bufferedBytes >= flushBytes || writer.documentCount == SegmentWriter.maximumDocumentCount {
                     try flush(writer)
-                    writer = SegmentWriter()
+                    writer.removeAll()
                     _Memory.returnFreedPages()
                 }
             }

@@ -53,6 +53,23 @@ struct SegmentWriter {
 
     var documentCount: Int { documents.count }
 
+    /// Empties the writer for the next segment, keeping its storage: a worker reuses one
+    /// writer, so that each segment does not fault in and regrow its buffers anew.
+    mutating func removeAll() {
+        documents.removeAll(keepingCapacity: true)
+        texts.removeAll(keepingCapacity: true)
+        checkpoints.removeAll(keepingCapacity: true)
+        totalWords = 0
+        pool.removeAll()
+        postings.removeAll(keepingCapacity: true)
+        termBytes.removeAll(keepingCapacity: true)
+        termStarts.removeAll(keepingCapacity: true)
+        termStarts.append(0)
+        tableTerms.removeAll()
+        runTerms.removeAll(keepingCapacity: true)
+        stringBytes = 0
+    }
+
     /// A rough count of the memory this writer holds, to decide when to flush it.
     var bufferedBytes: Int {
         texts.count + checkpoints.count + stringBytes + pool.bytes + termBytes.count

@@ -32,7 +32,9 @@ final class _ByteStreamPool {
 
     // Touched for every byte written: dynamic exclusivity checks would cost more than the
     // write, and one thread owns a pool.
+    /// Pages `0..<usedPages` hold streams; the rest are kept from before `removeAll`.
     @exclusivity(unchecked) private var pages: [UnsafeMutableRawPointer] = []
+    @exclusivity(unchecked) private var usedPages = 0
     @exclusivity(unchecked) private var fill = _ByteStreamPool.pageSize
 
     init() {}
@@ -43,8 +45,14 @@ final class _ByteStreamPool {
         }
     }
 
-    /// Bytes the pool holds.
-    var bytes: Int { pages.count * _ByteStreamPool.pageSize }
+    /// Bytes of the pages in use.
+    var bytes: Int { usedPages * _ByteStreamPool.pageSize }
+
+    /// Forgets every stream but keeps the pages, for the next segment to fill.
+    func removeAll() {
+        usedPages = 0
+        fill = _ByteStreamPool.pageSize
+    }
 
     func makeStream() -> Stream {
         let chunk = allocate(level: 0)
@@ -67,7 +75,7 @@ final class _ByteStreamPool {
         if stream.write == stream.end {
             grow(&stream)
         }
-        assert(stream.write < stream.end && stream.write >> 16 < pages.count, "a stream writes outside its last chunk")
+        assert(stream.write < stream.end && stream.write >> 16 < usedPages, "a stream writes outside its last chunk")
         pointer(stream.write).storeBytes(of: byte, as: UInt8.self)
         stream.write += 1
     }
@@ -112,10 +120,13 @@ final class _ByteStreamPool {
     private func allocate(level: UInt8) -> Int {
         let size = _ByteStreamPool.headerSize + _ByteStreamPool.payloadSize(level)
         if fill + size > _ByteStreamPool.pageSize {
-            pages.append(UnsafeMutableRawPointer.allocate(byteCount: _ByteStreamPool.pageSize, alignment: 16))
+            if usedPages == pages.count {
+                pages.append(UnsafeMutableRawPointer.allocate(byteCount: _ByteStreamPool.pageSize, alignment: 16))
+            }
+            usedPages += 1
             fill = 0
         }
-        let address = (pages.count - 1) << 16 | fill
+        let address = (usedPages - 1) << 16 | fill
         fill += size
         assert(fill <= _ByteStreamPool.pageSize && address >> 16 == (address + size - 1) >> 16, "a chunk crosses a page")
         return address

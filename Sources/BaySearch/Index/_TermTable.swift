@@ -26,6 +26,12 @@ struct _TermTable {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
+    /// Empties the table, keeping its slots.
+    mutating func removeAll() {
+        slots.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
+        count = 0
+    }
+
     /// The number stored for `key`, if any.
     @inline(__always)
     func number(for key: UInt64) -> Int? {
