@@ -30,13 +30,9 @@ enum SegmentSerializer {
 
         let order = writer.sortedTerms()
         var dictionary = _TermDictionaryBuilder()
-        var postings: [UInt8] = []
-        var scratch = _TermPostings.Scratch()
         file.beginSection(.postings)
-        for term in order {
-            postings.removeAll(keepingCapacity: true)
-            writer.encodePostings(of: term, into: &postings, scratch: &scratch)
-            dictionary.append(term: writer.bytes(of: term), postingsLength: postings.count)
+        try writer.forEachEncodedList(order) { term, postings throws(IndexError) in
+            dictionary.append(term: term, postingsLength: postings.count)
             try file.append(postings)
         }
         try dictionary.write(to: file)

@@ -168,14 +168,31 @@ struct SegmentWriter {
         }
     }
 
-    /// The folded UTF-8 of `term`.
-    func bytes(of term: Int) -> ArraySlice<UInt8> {
-        termBytes[termStarts[term]..<termStarts[term + 1]]
-    }
-
-    /// Appends the postings list of `term` to `output` in the layout of `SegmentFormat`.
-    func encodePostings(of term: Int, into output: inout [UInt8], scratch: inout _TermPostings.Scratch) {
-        postings[term].encode(into: &output, pool: pool, scratch: &scratch)
+    /// Calls `body` with each of `terms`, in the order given, its folded UTF-8 and its
+    /// postings list in the layout of `SegmentFormat`.
+    ///
+    /// In dictionary order the terms' entries are read at random, and reading them one at a
+    /// time while encoding waits out a cache miss for each; copying a block of them first
+    /// keeps many misses in flight at once.
+    func forEachEncodedList(
+        _ terms: [Int], _ body: (_ term: ArraySlice<UInt8>, _ postings: [UInt8]) throws(IndexError) -> Void
+    ) throws(IndexError) {
+        let blockSize = 1024
+        var block: [(postings: _TermPostings, bytes: Range<Int>)] = []
+        block.reserveCapacity(blockSize)
+        var encoded: [UInt8] = []
+        var scratch = _TermPostings.Scratch()
+        for blockStart in stride(from: 0, to: terms.count, by: blockSize) {
+            block.removeAll(keepingCapacity: true)
+            for term in terms[blockStart..<min(blockStart + blockSize, terms.count)] {
+                block.append((postings[term], termStarts[term]..<termStarts[term + 1]))
+            }
+            for (termPostings, bytes) in block {
+                encoded.removeAll(keepingCapacity: true)
+                termPostings.encode(into: &encoded, pool: pool, scratch: &scratch)
+                try body(termBytes[bytes], encoded)
+            }
+        }
     }
 
     private mutating func termNumber(of unit: Unit, in text: AnalyzedText) -> Int {
