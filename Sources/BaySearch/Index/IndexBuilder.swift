@@ -387,7 +387,6 @@ private final class _IndexWorker: @unchecked Sendable {
                 if writer.bufferedBytes >= flushBytes || writer.documentCount == SegmentWriter.maximumDocumentCount {
                     try flush(writer)
                     writer.removeAll()
-                    _Memory.returnFreedPages()
                 }
             }
             if writer.documentCount > 0 {
