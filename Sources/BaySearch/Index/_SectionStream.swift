@@ -14,7 +14,7 @@ import Darwin
 /// A merge reads four places of every input at once (postings, term bytes and the two
 /// offset tables). Through the mapping, every touch maps a whole page-cache folio, which
 /// recent kernels make up to megabytes large and no `madvise` keeps out, so a 48-way merge
-/// held about 55 MB of its inputs' pages; read this way, it holds only the windows.
+/// held about 60 MB of its inputs' pages; read this way, it holds only the windows.
 ///
 /// Invariant: `window` holds the file's bytes `windowStart..<windowStart + count`, whole
 /// blocks whose checksums passed; reads never go back before `windowStart`.
