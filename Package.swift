@@ -17,7 +17,7 @@ let package = Package(
             name: "CICU",
             linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc")]
         ),
-        // Zstandard for the document store.
+        // LZ4 for the document store.
         .target(name: "CCompression", linkerSettings: [.linkedLibrary("lz4")]),
         // CRC-32C for the index's block checksums, XXH64 for document content hashes.
         .target(name: "CChecksum"),
