@@ -32,24 +32,7 @@ struct Postings {
     /// the segment.
     init(decoding reader: inout _ByteReader, in segment: SegmentReader) throws(IndexError) {
         self.segment = segment
-        var documents: [Int32] = []
-        var frequencies: [Int] = []
-        var peek = reader
-        let count = Int(clamping: try peek.readVarInt())
-        documents.reserveCapacity(min(count, segment.documentCount))
-        frequencies.reserveCapacity(min(count, segment.documentCount))
-        var stored = 0
-        list = try _EncodedPostingsList(&reader, documentCount: segment.documentCount, document: { number, frequencyIsOne in
-            documents.append(Int32(number))
-            frequencies.append(frequencyIsOne ? 1 : 0)  // 0: among the stored frequencies
-        }, frequency: { frequency in
-            while frequencies[stored] != 0 {
-                stored += 1
-            }
-            frequencies[stored] = frequency
-        })
-        self.documents = documents
-        self.frequencies = frequencies
+        (list, documents, frequencies) = try _EncodedPostingsList.decodingDocuments(&reader, documentCount: segment.documentCount)
         listFrequencies = frequencies
         if !segment.deleted.isEmpty {
             removeDeleted()

@@ -91,6 +91,31 @@ struct _EncodedPostingsList {
         }
     }
 
+    /// The list `reader` is at, walked and checked as `init` does, with its documents and
+    /// each one's frequency decoded.
+    @inline(__always)
+    static func decodingDocuments(
+        _ reader: inout _ByteReader, documentCount: Int
+    ) throws(IndexError) -> (list: _EncodedPostingsList, documents: [Int32], frequencies: [Int]) {
+        var documents: [Int32] = []
+        var frequencies: [Int] = []
+        var peek = reader
+        let count = Int(clamping: try peek.readVarInt())
+        documents.reserveCapacity(min(count, documentCount))
+        frequencies.reserveCapacity(min(count, documentCount))
+        var stored = 0
+        let list = try _EncodedPostingsList(&reader, documentCount: documentCount, document: { number, frequencyIsOne in
+            documents.append(Int32(number))
+            frequencies.append(frequencyIsOne ? 1 : 0)  // 0: among the stored frequencies
+        }, frequency: { frequency in
+            while frequencies[stored] != 0 {
+                stored += 1
+            }
+            frequencies[stored] = frequency
+        })
+        return (list, documents, frequencies)
+    }
+
     /// Calls `body` with each document of the encoded list `bytes`, its frequency and its
     /// encoded positions, checking the list as `init` does.
     static func forEachDocument(
@@ -98,22 +123,11 @@ struct _EncodedPostingsList {
         _ body: (_ document: Int, _ frequency: Int, _ positions: UnsafeRawBufferPointer) -> Void
     ) throws(IndexError) {
         var reader = _ByteReader(bytes, from: 0, to: bytes.count, path: path)
-        var documents: [Int] = []
-        var frequencies: [Int] = []  // 0 until the document's stored frequency is read
-        var stored = 0
-        let list = try _EncodedPostingsList(&reader, documentCount: documentCount, document: { number, frequencyIsOne in
-            documents.append(number)
-            frequencies.append(frequencyIsOne ? 1 : 0)
-        }, frequency: { frequency in
-            while frequencies[stored] != 0 {
-                stored += 1
-            }
-            frequencies[stored] = frequency
-        })
+        let (list, documents, frequencies) = try decodingDocuments(&reader, documentCount: documentCount)
         var positions = _ByteReader(bytes, from: list.positions.lowerBound, to: list.positions.upperBound, path: path)
         for (document, frequency) in zip(documents, frequencies) {
             let start = try positions.skipVarInts(frequency)
-            body(document, frequency, UnsafeRawBufferPointer(rebasing: bytes[start..<positions.offset]))
+            body(Int(document), frequency, UnsafeRawBufferPointer(rebasing: bytes[start..<positions.offset]))
         }
     }
 }

@@ -63,9 +63,9 @@ struct _PostingsListEncoder {
         documentFrequency += 1
     }
 
-    /// Appends a whole list (`list`, parsed from `bytes`) of a segment without deletions, whose document `d`
-    /// becomes `firstNumber + d`: its parts are copied as they are, only its first document
-    /// delta is written anew and its skip entries are shifted.
+    /// Appends a whole list of a segment without deletions (`list`, parsed from `bytes`),
+    /// whose document `d` becomes `firstNumber + d`: its parts are copied as they are, only
+    /// its first document delta is written anew and its skip entries are shifted.
     mutating func appendList(_ list: _EncodedPostingsList, in bytes: UnsafeRawBufferPointer, firstNumber: Int) {
         guard list.documentFrequency > 0 else {
             return
