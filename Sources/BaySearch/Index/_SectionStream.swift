@@ -85,10 +85,6 @@ final class _SectionStream {
 /// An open segment file for `_SectionStream`s: its descriptor and what checking its blocks
 /// needs. Closed when the last stream goes.
 final class _SegmentFileDescriptor {
-    let path: String
-    let blockSize: Int
-    /// Where the checked sections end (the start of `checksums`).
-    let checkedEnd: Int
     private let segment: SegmentReader
     private let descriptor: Int32
 
@@ -98,10 +94,12 @@ final class _SegmentFileDescriptor {
             throw .unreadable(path: segment.path, reason: String(cString: strerror(errno)))
         }
         self.segment = segment
-        path = segment.path
-        blockSize = segment.blockSize
-        checkedEnd = segment.checkedEnd
     }
+
+    var path: String { segment.path }
+    var blockSize: Int { segment.blockSize }
+    /// Where the checked sections end (the start of `checksums`).
+    var checkedEnd: Int { segment.checkedEnd }
 
     deinit {
         close(descriptor)
