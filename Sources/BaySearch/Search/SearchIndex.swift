@@ -198,13 +198,15 @@ public final class SearchIndex {
         }
         // Every position a match starts or ends at, ascending, without repeats.
         var positions: [UInt32] = []
+        positions.reserveCapacity(2 * found.reduce(0) { $0 + $1.starts.count })
         for part in found {
             for start in part.starts {
                 let (end, overflow) = start.addingReportingOverflow(part.span)
                 guard !overflow else {
                     throw .corrupt("\(segment.path): a position of document \(document) lies beyond any text")
                 }
-                positions += [start, end]
+                positions.append(start)
+                positions.append(end)
             }
         }
         positions.sort()
