@@ -138,11 +138,14 @@ import Testing
         #expect(throws: IndexError.self) { try CorruptionTests.answers(indexPath) }
         // A delta whose sum overflows 64 bits.
         let overflowing: [UInt8] = [0x05] + Array(repeating: 0xFF, count: 9) + [0x01]
-        try overflowing.withUnsafeBytes { buffer in
-            var reader = _ByteReader(buffer, from: 0, to: buffer.count, path: "test")
-            let first = try reader.readDelta(after: 0, atMost: .max)
-            #expect(first == 5)
-            #expect(throws: IndexError.self) { try reader.readDelta(after: first, atMost: .max) }
+        let source = _ByteSource(path: "test")
+        try withExtendedLifetime(source) {
+            try overflowing.withUnsafeBytes { buffer in
+                var reader = _ByteReader(buffer, from: 0, to: buffer.count, source: source)
+                let first = try reader.readDelta(after: 0, atMost: .max)
+                #expect(first == 5)
+                #expect(throws: IndexError.self) { try reader.readDelta(after: first, atMost: .max) }
+            }
         }
         try Data(original).write(to: URL(fileURLWithPath: path))
         #expect(try CorruptionTests.answers(indexPath).count == CorruptionTests.queries.count)

@@ -12,19 +12,22 @@
 /// Invariant: `documents` ascends; the positions of `documents[i]` are `frequencies[i]`
 /// varint deltas, after those of the documents between the last skip entry at or before
 /// its index in the list on disk and it.
-struct Postings {
-    private(set) var documents: [Int32] = []
-    private(set) var frequencies: [Int] = []
+///
+/// A class, so that passing postings around copies one reference, not five arrays.
+final class Postings {
+    let documents: [Int32]
+    let frequencies: [Int]
     /// Each kept document's index in the list on disk, which deleted documents still
     /// occupy; empty when the segment deletes none, as the indices are then the same.
-    private var listIndices: [Int32] = []
+    private let listIndices: [Int32]
     /// The frequency of every document of the list on disk, deleted ones included.
-    private var listFrequencies: [Int] = []
-    private var list: _EncodedPostingsList
+    private let listFrequencies: [Int]
+    private let list: _EncodedPostingsList
     private let segment: SegmentReader
     /// Where the positions of the document after the last one `positions(at:into:)` read
-    /// start: nearer than a skip entry when documents are read in order.
-    private var resume: _EncodedPostingsList.SkipEntry?
+    /// start: nearer than a skip entry when documents are read in order. (Postings are
+    /// used by one thread, as their segment is.)
+    @exclusivity(unchecked) private var resume: _EncodedPostingsList.SkipEntry?
 
     var documentFrequency: Int { documents.count }
 
@@ -32,31 +35,35 @@ struct Postings {
     /// the segment.
     init(decoding reader: inout _ByteReader, in segment: SegmentReader) throws(IndexError) {
         self.segment = segment
-        (list, documents, frequencies) = try _EncodedPostingsList.decodingDocuments(&reader, documentCount: segment.documentCount)
+        let (list, documents, frequencies) = try _EncodedPostingsList.decodingDocuments(&reader, documentCount: segment.documentCount)
+        self.list = list
         listFrequencies = frequencies
-        if !segment.deleted.isEmpty {
-            removeDeleted()
+        if segment.deleted.isEmpty {
+            self.documents = documents
+            self.frequencies = frequencies
+            listIndices = []
+        } else {
+            (self.documents, self.frequencies, listIndices) = Postings.removingDeleted(documents, frequencies, in: segment)
         }
     }
 
-    private mutating func removeDeleted() {
-        listIndices = (0..<Int32(documents.count)).map { $0 }
-        var kept = 0
+    private static func removingDeleted(
+        _ documents: [Int32], _ frequencies: [Int], in segment: SegmentReader
+    ) -> (documents: [Int32], frequencies: [Int], listIndices: [Int32]) {
+        var kept: (documents: [Int32], frequencies: [Int], listIndices: [Int32]) = ([], [], [])
         for index in documents.indices where !segment.deleted.contains(Int(documents[index])) {
-            documents[kept] = documents[index]
-            frequencies[kept] = frequencies[index]
-            listIndices[kept] = listIndices[index]
-            kept += 1
+            kept.documents.append(documents[index])
+            kept.frequencies.append(frequencies[index])
+            kept.listIndices.append(Int32(index))
         }
-        documents.removeLast(documents.count - kept)
-        frequencies.removeLast(frequencies.count - kept)
-        listIndices.removeLast(listIndices.count - kept)
+        return kept
     }
 
-    /// The byte range of the encoded positions of `documents[index]`: from the last skip
-    /// entry at or before it, or from `resume` when that is nearer, skip the positions of
-    /// the documents in between.
-    private func positionRange(at index: Int, resumingAt resume: _EncodedPostingsList.SkipEntry?) throws(IndexError) -> Range<Int> {
+    /// A reader at the first encoded position of `documents[index]`, ending no later than
+    /// the next skip entry (the document's positions end before it). From the last skip
+    /// entry at or before the document, or from the document read last when that is
+    /// nearer, it skips the positions of the documents in between, in one pass.
+    private func positionsReader(at index: Int) throws(IndexError) -> _ByteReader {
         let listIndex = listIndex(of: index)
         var low = 0
         var high = list.skipEntries.count
@@ -72,39 +79,46 @@ struct Postings {
         if let resume, resume.index > from.index, resume.index <= listIndex {
             from = resume
         }
-        // The document's positions end before the next skip entry's start.
         let end = low < list.skipEntries.count ? list.skipEntries[low].offset : list.positions.count
         guard from.offset <= end else {
             throw .corrupt("\(segment.path): a skip entry points past the next one")
         }
-        var reader = try segment.reader(from: list.positions.lowerBound + from.offset, to: list.positions.lowerBound + end)
+        let base = list.positions.lowerBound
+        var reader = try segment.reader(from: base + from.offset, to: base + end)
+        var between = 0
         for earlier in from.index..<listIndex {
-            _ = try reader.skipVarInts(listFrequencies[earlier])
+            between += listFrequencies[earlier]
         }
-        let start = try reader.skipVarInts(frequencies[index])
-        return start..<reader.offset
+        _ = try reader.skipVarInts(between)
+        resume = _EncodedPostingsList.SkipEntry(index: listIndex, offset: reader.offset - base)
+        return reader
     }
 
     /// The ascending positions of the term in `documents[index]`.
     func positions(at index: Int) throws(IndexError) -> [UInt32] {
         var positions: [UInt32] = []
-        try decodePositions(in: try positionRange(at: index, resumingAt: nil), frequency: frequencies[index], into: &positions)
+        try self.positions(at: index, into: &positions)
         return positions
     }
 
     /// Replaces the contents of `positions` with the term's positions in `documents[index]`,
-    /// reusing its storage: phrase matching calls this for every candidate document, in
-    /// increasing order, so the walk goes on from where the last call ended.
-    mutating func positions(at index: Int, into positions: inout [UInt32]) throws(IndexError) {
-        try decodePositions(in: try positionRangeInOrder(at: index), frequency: frequencies[index], into: &positions)
+    /// reusing its storage. Reading documents in increasing order, as phrase matching does,
+    /// walks on from where the last read ended.
+    func positions(at index: Int, into positions: inout [UInt32]) throws(IndexError) {
+        var reader = try positionsReader(at: index)
+        positions.removeAll(keepingCapacity: true)
+        var position: UInt64 = 0
+        for _ in 0..<frequencies[index] {
+            position = try reader.readDelta(after: position, atMost: UInt64(UInt32.max))
+            positions.append(UInt32(position))
+        }
     }
 
     /// Keeps the `starts` (ascending) for which `start + offset` is a position of the term
     /// in `documents[index]`, decoding positions only as far as the last start needs: how
     /// a phrase's later terms are checked against the rarest one's positions.
-    mutating func keep(_ starts: inout [UInt32], where offset: UInt32, at index: Int) throws(IndexError) {
-        let range = try positionRangeInOrder(at: index)
-        var reader = try segment.reader(from: range.lowerBound, to: range.upperBound)
+    func keep(_ starts: inout [UInt32], where offset: UInt32, at index: Int) throws(IndexError) {
+        var reader = try positionsReader(at: index)
         let frequency = frequencies[index]
         var decoded = 0
         var position: UInt64 = 0
@@ -129,23 +143,5 @@ struct Postings {
     /// The index on disk of `documents[index]`.
     private func listIndex(of index: Int) -> Int {
         listIndices.isEmpty ? index : Int(listIndices[index])
-    }
-
-    /// `positionRange(at:resumingAt:)` for a document after the last one read, walking on from it.
-    private mutating func positionRangeInOrder(at index: Int) throws(IndexError) -> Range<Int> {
-        let range = try positionRange(at: index, resumingAt: resume)
-        let listIndex = listIndex(of: index)
-        resume = _EncodedPostingsList.SkipEntry(index: listIndex + 1, offset: range.upperBound - list.positions.lowerBound)
-        return range
-    }
-
-    private func decodePositions(in range: Range<Int>, frequency: Int, into positions: inout [UInt32]) throws(IndexError) {
-        var reader = try segment.reader(from: range.lowerBound, to: range.upperBound)
-        positions.removeAll(keepingCapacity: true)
-        var position: UInt64 = 0
-        for _ in 0..<frequency {
-            position = try reader.readDelta(after: position, atMost: UInt64(UInt32.max))
-            positions.append(UInt32(position))
-        }
     }
 }

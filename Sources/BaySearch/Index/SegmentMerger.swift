@@ -114,13 +114,13 @@ enum SegmentMerger {
                 let segment = segments[index]
                 let bytes = try cursor.postings()
                 if segment.deleted.isEmpty {
-                    var reader = _ByteReader(bytes, from: 0, to: bytes.count, path: segment.path)
+                    var reader = _ByteReader(bytes, from: 0, to: bytes.count, source: segment.source)
                     let encoded = try _EncodedPostingsList(&reader, documentCount: segment.documentCount)
                     list.appendList(encoded, in: bytes, firstNumber: Int(renumbered[index].first ?? 0))
                 } else {
                     let numbers = renumbered[index]
                     try _EncodedPostingsList.forEachDocument(
-                        in: bytes, path: segment.path, documentCount: segment.documentCount
+                        in: bytes, source: segment.source, documentCount: segment.documentCount
                     ) { document, frequency, positions in
                         if numbers[document] >= 0 {
                             list.append(document: Int(numbers[document]), frequency: frequency, positions: positions)

@@ -13,6 +13,8 @@ import Foundation
 /// Not thread-safe (it remembers which blocks it has checked): one reader per thread.
 final class SegmentReader {
     let path: String
+    /// The name its readers report errors under.
+    let source: _ByteSource
     let documentCount: Int
     let totalWords: Int
     let termCount: Int
@@ -29,6 +31,7 @@ final class SegmentReader {
     /// `deletionsPath`.
     init(path: String, deletionsPath: String? = nil) throws(IndexError) {
         self.path = path
+        source = _ByteSource(path: path)
         file = try _MappedFile(path: path)
         let magic = SegmentFormat.magic
         guard file.bytes.count >= 12, file.bytes.prefix(magic.count).elementsEqual(magic) else {
@@ -199,7 +202,7 @@ final class SegmentReader {
     /// Every checkpoint of the document, positions and offsets ascending.
     func checkpoints(of document: Int) throws(IndexError) -> [UnitTokenizer.Checkpoint] {
         let bytes = try checkpointBytes(of: document)
-        var reader = _ByteReader(bytes, from: 0, to: bytes.count, path: path)
+        var reader = _ByteReader(bytes, from: 0, to: bytes.count, source: source)
         let count = try reader.readVarInt()
         guard count <= UInt64(bytes.count) else {
             throw .corrupt("\(path): document \(document) claims more checkpoints than it stores")
@@ -286,7 +289,7 @@ final class SegmentReader {
     /// A bounds-checked reader over bytes `from..<to` of the file, whose blocks are checked.
     func reader(from: Int, to: Int) throws(IndexError) -> _ByteReader {
         try check(from: from, to: to)
-        return _ByteReader(file.bytes, from: from, to: to, path: path)
+        return _ByteReader(file.bytes, from: from, to: to, source: source)
     }
 
     /// The folded UTF-8 of the term at `index` of the sorted dictionary, still in the mapped file.

@@ -119,12 +119,12 @@ struct _EncodedPostingsList {
     /// Calls `body` with each document of the encoded list `bytes`, its frequency and its
     /// encoded positions, checking the list as `init` does.
     static func forEachDocument(
-        in bytes: UnsafeRawBufferPointer, path: String, documentCount: Int,
+        in bytes: UnsafeRawBufferPointer, source: _ByteSource, documentCount: Int,
         _ body: (_ document: Int, _ frequency: Int, _ positions: UnsafeRawBufferPointer) -> Void
     ) throws(IndexError) {
-        var reader = _ByteReader(bytes, from: 0, to: bytes.count, path: path)
+        var reader = _ByteReader(bytes, from: 0, to: bytes.count, source: source)
         let (list, documents, frequencies) = try decodingDocuments(&reader, documentCount: documentCount)
-        var positions = _ByteReader(bytes, from: list.positions.lowerBound, to: list.positions.upperBound, path: path)
+        var positions = _ByteReader(bytes, from: list.positions.lowerBound, to: list.positions.upperBound, source: source)
         for (document, frequency) in zip(documents, frequencies) {
             let start = try positions.skipVarInts(frequency)
             body(Int(document), frequency, UnsafeRawBufferPointer(rebasing: bytes[start..<positions.offset]))

@@ -28,7 +28,7 @@ struct _TermTable {
 
     /// Empties the table, keeping its slots.
     mutating func removeAll() {
-        slots.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
+        _ = slots.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
         count = 0
     }
 

@@ -10,7 +10,10 @@ enum PhraseMatcher {
     struct Occurrences {
         private(set) var documents: [Int32] = []
         private(set) var frequencies: [Int] = []
-        private var verifiedStarts: [[UInt32]] = []
+        /// The starts of every document, one after the other (no array per document):
+        /// those of `documents[i]` begin at `startOffsets[i]`.
+        private var verifiedStarts: [UInt32] = []
+        private var startOffsets: [Int] = []
         /// For a phrase of one term, its postings: starts are decoded only for the hits shown.
         private var singleTerm: Postings?
 
@@ -25,7 +28,8 @@ enum PhraseMatcher {
         mutating func append(_ document: Int32, starts: [UInt32]) {
             documents.append(document)
             frequencies.append(starts.count)
-            verifiedStarts.append(starts)
+            startOffsets.append(verifiedStarts.count)
+            verifiedStarts.append(contentsOf: starts)
         }
 
         /// The ascending start positions in `documents[index]`.
@@ -33,7 +37,8 @@ enum PhraseMatcher {
             if let singleTerm {
                 return try singleTerm.positions(at: index)
             }
-            return verifiedStarts[index]
+            let from = startOffsets[index]
+            return Array(verifiedStarts[from..<from + frequencies[index]])
         }
     }
 
@@ -57,12 +62,13 @@ enum PhraseMatcher {
         guard let (rarest, rarestOffset) = lists.first else {
             return Occurrences()
         }
+        let others = lists.dropFirst()
+        let otherDocuments = others.map(\.postings.documents)
         var result = Occurrences()
-        var cursors = [Int](repeating: 0, count: lists.count)
+        var cursors = [Int](repeating: 0, count: otherDocuments.count)
         var starts: [UInt32] = []
         documents: for (index, document) in rarest.documents.enumerated() {
-            for listIndex in 1..<lists.count {
-                let documents = lists[listIndex].postings.documents
+            for (listIndex, documents) in otherDocuments.enumerated() {
                 var cursor = cursors[listIndex]
                 while cursor < documents.count, documents[cursor] < document {
                     cursor += 1
@@ -73,13 +79,13 @@ enum PhraseMatcher {
                 }
             }
             // Every term is in the document: only now decode positions, into reused buffers.
-            try lists[0].postings.positions(at: index, into: &starts)
+            try rarest.positions(at: index, into: &starts)
             starts.removeAll { $0 < rarestOffset }
             for position in starts.indices {
                 starts[position] -= rarestOffset
             }
-            for listIndex in 1..<lists.count where !starts.isEmpty {
-                try lists[listIndex].postings.keep(&starts, where: lists[listIndex].offset, at: cursors[listIndex])
+            for (listIndex, other) in others.enumerated() where !starts.isEmpty {
+                try other.postings.keep(&starts, where: other.offset, at: cursors[listIndex])
             }
             if !starts.isEmpty {
                 result.append(document, starts: starts)

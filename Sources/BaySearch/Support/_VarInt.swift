@@ -62,21 +62,38 @@ enum _VarInt {
     }
 }
 
+/// The name of the file a `_ByteReader` reads, for its error messages.
+///
+/// Readers refer to it without keeping it alive, as they refer to their bytes, so that
+/// making and dropping a reader (phrase matching does it for every candidate document)
+/// costs no reference counting. Whoever owns the bytes owns their `_ByteSource` too.
+final class _ByteSource {
+    let path: String
+
+    init(path: String) {
+        self.path = path
+    }
+}
+
 /// A bounds-checked reader over a byte range of a mapped file: a damaged file makes it
 /// throw, never read outside the range.
+///
+/// Invariant: `bytes` and `source` outlive the reader (it owns neither).
 struct _ByteReader {
     private let bytes: UnsafeRawBufferPointer
     private(set) var offset: Int
     let end: Int
-    /// The file read, for error messages.
-    let path: String
+    private unowned(unsafe) let source: _ByteSource
 
-    init(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int, path: String) {
+    init(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int, source: _ByteSource) {
         self.bytes = bytes
-        self.path = path
+        self.source = source
         offset = max(0, start)
         self.end = min(end, bytes.count)
     }
+
+    /// The file read, for error messages.
+    var path: String { source.path }
 
     @inline(__always)
     mutating func readVarInt() throws(IndexError) -> UInt64 {
