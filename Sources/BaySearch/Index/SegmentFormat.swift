@@ -1,16 +1,18 @@
-/// The layout of a segment file, version 7. All integers are little-endian.
+/// The layout of a segment file, version 8. All integers are little-endian.
 ///
 /// ```
 /// header   magic "BAYSEG\r\n", u32 version, u32 documentCount, u64 totalWords,
 ///          u32 termCount, u32 blockSize, then the start offset (u64) of each section in
 ///          `Section` order and the end of the last one, then u32 CRC-32C of the header
 ///          bytes before it, u32 zero
-/// documents  documentCount records of 56 bytes: u32 idStart, u32 idLength, u32 titleStart,
+/// documents  documentCount records of 52 bytes: u32 idStart, u32 idLength, u32 titleStart,
 ///            u32 titleLength (into strings), u64 textStart, u32 storedLength (into texts),
-///            u32 textLength (the original's), u32 wordCount (the document's length in ICU
-///            words), u32 flags (`lz4Compressed`: the stored text is one LZ4 block),
-///            u32 checkpointStart, u32 checkpointLength (into checkpoints),
+///            u32 textLength (the original's), u32 flags (`lz4Compressed`: the stored text is
+///            one LZ4 block), u32 checkpointStart, u32 checkpointLength (into checkpoints),
 ///            u64 contentHash (`SourceDocument.contentHash`, which tells a changed document)
+/// lengths    documentCount u32: each document's length in ICU words, apart from the records
+///            (as Lucene keeps norms apart) because scoring reads it for every matching
+///            document: 4 bytes a document stay in cache where 52-byte records do not
 /// strings    ids and titles, UTF-8, back to back
 /// texts      each document's original UTF-8 text, compressed where that saves space
 /// checkpoints per document: varint count, then count pairs of varint deltas (position,
@@ -39,8 +41,8 @@
 /// Blocks are checked the first time a read touches them, so opening costs the header only.
 enum SegmentFormat {
     static let magic: [UInt8] = Array("BAYSEG\r\n".utf8)
-    static let version: UInt32 = 7
-    static let documentRecordSize = 56
+    static let version: UInt32 = 8
+    static let documentRecordSize = 52
     /// The document flag for a stored text compressed as one LZ4 block.
     static let lz4Compressed: UInt32 = 1
     static let fileExtension = "bay"
@@ -48,7 +50,7 @@ enum SegmentFormat {
     static let blockSize = 4096
 
     enum Section: Int, CaseIterable {
-        case documents, strings, texts, checkpoints, postings, termBytes, termStarts, postingStarts, checksums
+        case documents, lengths, strings, texts, checkpoints, postings, termBytes, termStarts, postingStarts, checksums
     }
 
     static let sectionTableOffset = 32

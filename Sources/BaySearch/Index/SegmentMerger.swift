@@ -51,6 +51,8 @@ enum SegmentMerger {
         }
         file.beginSection(.documents)
         try file.append(records.bytes)
+        file.beginSection(.lengths)
+        try file.append(records.lengths)
         file.beginSection(.strings)
         try forEachLiveDocument(segments) { segment, document throws(IndexError) in
             try file.append(Array(try segment.id(of: document).utf8))

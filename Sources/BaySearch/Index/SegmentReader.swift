@@ -72,6 +72,7 @@ final class SegmentReader {
         let blockCount = (checkedBytes + blockSize - 1) / blockSize
         guard starts.first == SegmentFormat.headerSize, starts.last == file.bytes.count,
               size(.documents) == documentCount * SegmentFormat.documentRecordSize,
+              size(.lengths) == documentCount * 4,
               size(.termStarts) == (termCount + 1) * 4,
               size(.postingStarts) == (termCount + 1) * 4,
               size(.checksums) == blockCount * 4 else {
@@ -166,11 +167,11 @@ final class SegmentReader {
     }
 
     func contentHash(of document: Int) throws(IndexError) -> UInt64 {
-        try load(UInt64.self, at: record(document) + 48)
+        try load(UInt64.self, at: record(document) + 44)
     }
 
     func wordCount(of document: Int) throws(IndexError) -> Int {
-        Int(try load(UInt32.self, at: record(document) + 32))
+        Int(try load(UInt32.self, at: start(of: .lengths) + 4 * document))
     }
 
     /// The document's original UTF-8 text.
@@ -195,7 +196,7 @@ final class SegmentReader {
         let start = try loadInt(at: record + 16)
         let storedLength = Int(try load(UInt32.self, at: record + 24))
         let length = Int(try load(UInt32.self, at: record + 28))
-        let flags = try load(UInt32.self, at: record + 36)
+        let flags = try load(UInt32.self, at: record + 32)
         return (try slice(of: .texts, start: start, length: storedLength), length, flags & SegmentFormat.lz4Compressed != 0)
     }
 
@@ -222,8 +223,8 @@ final class SegmentReader {
     /// The encoded checkpoints of a document, which a merge copies as they are.
     func checkpointBytes(of document: Int) throws(IndexError) -> UnsafeRawBufferPointer {
         let record = record(document)
-        let start = Int(try load(UInt32.self, at: record + 40))
-        let length = Int(try load(UInt32.self, at: record + 44))
+        let start = Int(try load(UInt32.self, at: record + 36))
+        let length = Int(try load(UInt32.self, at: record + 40))
         return try slice(of: .checkpoints, start: start, length: length)
     }
 

@@ -18,6 +18,8 @@ enum SegmentSerializer {
                 contentHash: document.contentHash)
         }
         try file.append(records.bytes)
+        file.beginSection(.lengths)
+        try file.append(records.lengths)
         file.beginSection(.strings)
         for document in writer.documents {
             try file.append(Array(document.id.utf8))

@@ -58,7 +58,7 @@ public final class SearchIndex {
         public var postings: Int
         /// The term dictionary and its offset tables.
         public var dictionary: Int
-        /// Document records, ids, titles, compressed texts and their checkpoints.
+        /// Document records and lengths, ids, titles, compressed texts and their checkpoints.
         public var documents: Int
     }
 
@@ -66,7 +66,7 @@ public final class SearchIndex {
         StorageSize(
             postings: segments.reduce(0) { $0 + $1.size(of: [.postings]) },
             dictionary: segments.reduce(0) { $0 + $1.size(of: [.termStarts, .termBytes, .postingStarts]) },
-            documents: segments.reduce(0) { $0 + $1.size(of: [.documents, .strings, .texts, .checkpoints]) })
+            documents: segments.reduce(0) { $0 + $1.size(of: [.documents, .lengths, .strings, .texts, .checkpoints]) })
     }
 
     public func parse(_ text: String) throws(QueryError) -> Query {
