@@ -106,6 +106,22 @@ import Testing
         #expect(!words.contains("，"))
     }
 
+    /// The shortcut the walk to match offsets takes for plain ASCII agrees with the folder.
+    @Test func plainASCIIClassesAgreeWithTheFolder() {
+        let folder = analyzer.tokenizer.folder
+        var shortcuts = 0
+        for byte in UInt8(0)..<0x80 {
+            guard let characterClass = CharacterClass.ofPlainASCII(byte) else {
+                continue
+            }
+            shortcuts += 1
+            var folded: [CharacterClass] = []
+            folder.fold(UInt32(byte)) { _, foldedClass in folded.append(foldedClass) }
+            #expect(folded == [characterClass], "byte \(byte)")
+        }
+        #expect(shortcuts == 98)
+    }
+
     /// Long stretches without units (spaces, line breaks, zero-width joiners) outside a run
     /// of letters get a checkpoint every `checkpointBytes`, so no walk to a match crosses more of them, and
     /// walking from any checkpoint finds the same byte ranges as walking from the start.

@@ -35,6 +35,25 @@ public enum CharacterClass: UInt8, Sendable {
         }
     }
 
+    /// The class of a printable ASCII character, tab, line feed or carriage return, which
+    /// folding leaves alone (or only lowercases), so that walks over mostly-ASCII text need
+    /// not consult the folding table; nil for any other byte.
+    ///
+    ///     CharacterClass.ofPlainASCII(UInt8(ascii: "-"))  // .boundary
+    @inline(__always)
+    static func ofPlainASCII(_ byte: UInt8) -> CharacterClass? {
+        switch byte {
+        case 0x09, 0x0A, 0x0D, 0x20:
+            return .whitespace
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A:
+            return .alphanumeric
+        case 0x21...0x7E:
+            return .boundary
+        default:
+            return nil
+        }
+    }
+
     /// True for the scripts written without spaces between words, whose characters match
     /// anywhere inside a word.
     static func isIdeographic(_ codePoint: UInt32) -> Bool {

@@ -224,6 +224,11 @@ extension UnitTokenizer {
                         continue
                     }
                 }
+                if let characterClass = CharacterClass.ofPlainASCII(buffer[index]) {
+                    scanner.take(characterClass, start: index, end: index + 1)
+                    index += 1
+                    continue
+                }
                 let codePoint: UInt32
                 let length: Int
                 if buffer[index] < 0x80 {

@@ -200,8 +200,10 @@ final class SegmentReader {
         return (try slice(of: .texts, start: start, length: storedLength), length, flags & SegmentFormat.lz4Compressed != 0)
     }
 
-    /// Every checkpoint of the document, positions and offsets ascending.
-    func checkpoints(of document: Int) throws(IndexError) -> [UnitTokenizer.Checkpoint] {
+    /// The document's checkpoints at positions up to `last`, positions and offsets
+    /// ascending: walking to a position needs none beyond it, and a long document has
+    /// thousands.
+    func checkpoints(of document: Int, through last: UInt32) throws(IndexError) -> [UnitTokenizer.Checkpoint] {
         let bytes = try checkpointBytes(of: document)
         var reader = _ByteReader(bytes, from: 0, to: bytes.count, source: source)
         let count = try reader.readVarInt()
@@ -215,6 +217,9 @@ final class SegmentReader {
         for _ in 0..<count {
             position = try reader.readDelta(after: position, atMost: UInt64(UInt32.max))
             offset = try reader.readDelta(after: offset, atMost: UInt64(UInt32.max))
+            guard position <= UInt64(last) else {
+                break
+            }
             checkpoints.append(UnitTokenizer.Checkpoint(position: UInt32(position), offset: Int(offset)))
         }
         return checkpoints

@@ -23,9 +23,15 @@ public struct BM25: Sendable {
 
     /// `idf · tf · (k1 + 1) / (tf + k1 · (1 − b + b · dl / avgdl))`
     public func score(frequency: Int, documentFrequency: Int, length: Int) -> Double {
+        score(frequency: frequency, idf: idf(documentFrequency: documentFrequency), length: length)
+    }
+
+    /// The same with the part's `idf` given, for scoring every document a part matches
+    /// without a logarithm each.
+    public func score(frequency: Int, idf: Double, length: Int) -> Double {
         let relativeLength = averageLength > 0 ? Double(length) / averageLength : 1
         let tf = Double(frequency)
         let norm = BM25.k1 * (1 - BM25.b + BM25.b * relativeLength)
-        return idf(documentFrequency: documentFrequency) * tf * (BM25.k1 + 1) / (tf + norm)
+        return idf * tf * (BM25.k1 + 1) / (tf + norm)
     }
 }

@@ -80,13 +80,17 @@ public final class SearchIndex {
         // A part repeated in the query is matched once.
         var occurrences: [[PhraseMatcher.Occurrences]] = []
         var matched: [[QueryUnit]: Int] = [:]
+        // repeats[p]: phrase p has the units of an earlier one, whose matches hits show.
+        var repeats: [Bool] = []
         for phrase in phrases {
             if let earlier = matched[phrase.units] {
                 occurrences.append(occurrences[earlier])
+                repeats.append(true)
                 continue
             }
             matched[phrase.units] = occurrences.count
             occurrences.append(try segments.map { segment throws(IndexError) in try PhraseMatcher.find(phrase, in: segment) })
+            repeats.append(false)
         }
         let documentFrequencies = occurrences.map { perSegment in perSegment.reduce(0) { $0 + $1.documents.count } }
 
@@ -99,7 +103,9 @@ public final class SearchIndex {
 
         let best = try rank(candidates, limit: limit)
         let hits = try best.map { candidate throws(IndexError) in
-            try hit(for: candidate, phrases: phrases, occurrences: occurrences, documentFrequencies: documentFrequencies)
+            try hit(
+                for: candidate, phrases: phrases, repeats: repeats, occurrences: occurrences,
+                documentFrequencies: documentFrequencies)
         }
         return SearchResults(total: candidates.count, hits: hits, documentCount: bm25.documentCount, averageLength: bm25.averageLength)
     }
@@ -118,12 +124,12 @@ public final class SearchIndex {
             var groupScores: [_SortedDocuments.Scored] = []
             for _ in group {
                 let found = occurrences[phraseIndex][segmentIndex]
+                let idf = bm25.idf(documentFrequency: documentFrequencies[phraseIndex])
                 var scores: [_SortedDocuments.Scored] = []
                 scores.reserveCapacity(found.documents.count)
                 for (document, frequency) in zip(found.documents, found.frequencies) {
                     scores.append((document, bm25.score(
-                        frequency: frequency, documentFrequency: documentFrequencies[phraseIndex],
-                        length: try segment.wordCount(of: Int(document)))))
+                        frequency: frequency, idf: idf, length: try segment.wordCount(of: Int(document)))))
                 }
                 groupScores = _SortedDocuments.union(groupScores, scores)
                 phraseIndex += 1
@@ -169,7 +175,7 @@ public final class SearchIndex {
     }
 
     private func hit(
-        for candidate: _Candidate, phrases: [QueryPhrase],
+        for candidate: _Candidate, phrases: [QueryPhrase], repeats: [Bool],
         occurrences: [[PhraseMatcher.Occurrences]], documentFrequencies: [Int]
     ) throws(IndexError) -> Hit {
         let segment = segments[candidate.segment]
@@ -180,7 +186,6 @@ public final class SearchIndex {
         // A part repeated in the query (港 OR 港 …) matches the same text: its starts are
         // decoded and turned into ranges once, or a long query multiplies a long document.
         var found: [(span: UInt32, starts: [UInt32])] = []
-        var seen = Set<[QueryUnit]>()
         for (phraseIndex, phrase) in phrases.enumerated() {
             let occurrences = occurrences[phraseIndex][candidate.segment]
             guard let index = binarySearch(occurrences.documents, candidate.document) else {
@@ -192,7 +197,7 @@ public final class SearchIndex {
                 part: phrase.text, frequency: frequency, documentFrequency: documentFrequency,
                 idf: bm25.idf(documentFrequency: documentFrequency),
                 score: bm25.score(frequency: frequency, documentFrequency: documentFrequency, length: length)))
-            if seen.insert(phrase.units).inserted {
+            if !repeats[phraseIndex] {
                 found.append((phrase.span, try occurrences.starts(at: index)))
             }
         }
@@ -211,7 +216,7 @@ public final class SearchIndex {
         }
         positions.sort()
         positions.removeDuplicatesFromSorted()
-        let checkpoints = try segment.checkpoints(of: document)
+        let checkpoints = try segment.checkpoints(of: document, through: positions.last ?? 0)
         let ranges: [Range<Int>?]
         do {
             ranges = try analyzer.tokenizer.byteRanges(of: positions, in: text, checkpoints: checkpoints)

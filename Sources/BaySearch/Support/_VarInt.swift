@@ -47,6 +47,11 @@ enum _VarInt {
     /// or over 64 bits.
     @inline(__always)
     static func read(_ bytes: UnsafeRawBufferPointer, at offset: inout Int, end: Int) -> UInt64? {
+        // Most values (deltas of documents and positions) fit one byte.
+        if offset < end, bytes[offset] < 0x80 {
+            offset += 1
+            return UInt64(bytes[offset - 1])
+        }
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while offset < end, shift < 64 {
