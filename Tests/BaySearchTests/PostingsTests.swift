@@ -100,6 +100,31 @@ import Testing
         try PostingsTests.check(merged, against: try PostingsTests.expectedPositions(kept))
     }
 
+    /// A merge split between two threads writes the same bytes as one thread, with
+    /// deletions and with segments whose terms lie all on one side of the pivot.
+    @Test func aMergeOnTwoThreadsWritesWhatOneThreadWrites() throws {
+        let directory = try TemporaryDirectory()
+        let texts = PostingsTests.texts()
+        try PostingsTests.writeSegment(texts, to: directory.path + "/a.bay")
+        try PostingsTests.writeSegment(Array(texts.reversed()), to: directory.path + "/b.bay")
+        try PostingsTests.writeSegment(["abc def", "xyz"], to: directory.path + "/c.bay")
+        var deleted = DeletedDocuments(documentCount: texts.count)
+        for document in stride(from: 0, to: texts.count, by: 3) {
+            deleted.insert(document, wordCount: 0)
+        }
+        try deleted.write(to: directory.path + "/a.del")
+        func segments() throws -> [SegmentReader] {
+            [try SegmentReader(path: directory.path + "/a.bay", deletionsPath: directory.path + "/a.del"),
+             try SegmentReader(path: directory.path + "/b.bay"), try SegmentReader(path: directory.path + "/c.bay")]
+        }
+        _ = try SegmentMerger.merge(try segments(), to: directory.path + "/one.bay", twoThreadsFrom: .max)
+        _ = try SegmentMerger.merge(try segments(), to: directory.path + "/two.bay", twoThreadsFrom: 0)
+        let one = try Data(contentsOf: URL(fileURLWithPath: directory.path + "/one.bay"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: directory.path + "/two.bay")) == one)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+            == ["a.bay", "a.del", "b.bay", "c.bay", "one.bay", "two.bay"])
+    }
+
     /// Lists of a multiple of `skipInterval` documents end just where a skip entry is due,
     /// so the merge adds one where the next list starts; the others' entries are shifted.
     @Test func wholeListsCopiedByAMergeKeepTheirSkipEntriesUsable() throws {

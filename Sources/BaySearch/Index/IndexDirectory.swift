@@ -146,7 +146,8 @@ struct IndexDirectory {
         removeUnreferencedFiles(keeping: manifest.files)
     }
 
-    /// Removes segment files, deletion files and temporary manifests that `live` does not name.
+    /// Removes segment files, deletion files, temporary manifests and spill files that `live`
+    /// does not name.
     func removeUnreferencedFiles(keeping live: Set<String>) {
         remove(unreferencedFiles(besides: live))
     }
@@ -156,7 +157,7 @@ struct IndexDirectory {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         return names.filter { name in
             !live.contains(name) && (IndexDirectory.isSegmentName(name) || IndexDirectory.isDeletionsName(name)
-                || name.hasPrefix(IndexDirectory.manifestName + ".tmp-"))
+                || name.hasPrefix(IndexDirectory.manifestName + ".tmp-") || name.hasPrefix(_SpillFile.namePrefix))
         }
     }
 

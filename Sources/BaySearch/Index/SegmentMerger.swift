@@ -1,3 +1,5 @@
+import Foundation
+
 /// Merges segments into one, leaving out their deleted documents, streaming term by term so
 /// that memory holds one term's postings at a time, whatever the segments' size.
 ///
@@ -5,7 +7,9 @@
 ///
 /// Documents keep their order (all of the first segment's live documents, then the
 /// second's…), so merged postings stay sorted by simply renumbering. Stored texts,
-/// checkpoints and encoded positions are copied as they are, never decoded.
+/// checkpoints and encoded positions are copied as they are, never decoded. The postings
+/// of a large merge are merged by two threads, each taking half of the terms; the file is
+/// the same as one thread's.
 enum SegmentMerger {
     /// What a merge wrote.
     struct Result {
@@ -13,7 +17,15 @@ enum SegmentMerger {
         var bytes: Int
     }
 
-    static func merge(_ segments: [SegmentReader], to path: String) throws(IndexError) -> Result {
+    /// Postings, in bytes, from which a merge splits its terms between two threads: below
+    /// it, a thread and a spill file cost more than they save.
+    static let twoThreadPostingsBytes = 4 << 20
+
+    /// Merges `segments` into a new segment file at `path`, with two threads once their
+    /// postings reach `twoThreadsFrom` bytes (on a machine with more than one core).
+    static func merge(
+        _ segments: [SegmentReader], to path: String, twoThreadsFrom: Int = twoThreadPostingsBytes
+    ) throws(IndexError) -> Result {
         let file = try _SegmentFileWriter(path: path)
         // renumbered[s][d]: the merged number of document d of segment s, or -1 if deleted.
         var renumbered: [[Int32]] = []
@@ -71,7 +83,7 @@ enum SegmentMerger {
         }
         segments.forEach { $0.releaseReadPages() }
         file.beginSection(.postings)
-        let dictionary = try mergePostings(segments, renumbered: renumbered, into: file)
+        let dictionary = try mergePostings(segments, renumbered: renumbered, into: file, twoThreadsFrom: twoThreadsFrom)
         try dictionary.write(to: file)
         try file.finish(documentCount: documentCount, totalWords: totalWords, termCount: dictionary.count)
         return Result(documentCount: documentCount, bytes: file.offset)
@@ -89,16 +101,69 @@ enum SegmentMerger {
         }
     }
 
-    /// Walks the segments' sorted dictionaries together; each term's merged list is the
-    /// lists of the segments holding it, renumbered, in segment order. A segment without
-    /// deletions has its list copied part by part, only its first document renumbered; one
-    /// with deletions has its documents re-encoded without them, positions copied as they are.
+    /// Merges the segments' postings into `file` and returns their dictionary. A large merge
+    /// splits the terms at a pivot: this thread merges the terms below it into `file` while
+    /// a second merges the others into a spill file, copied in after them.
     private static func mergePostings(
-        _ segments: [SegmentReader], renumbered: [[Int32]], into file: _SegmentFileWriter
+        _ segments: [SegmentReader], renumbered: [[Int32]], into file: _SegmentFileWriter, twoThreadsFrom: Int
+    ) throws(IndexError) -> _TermDictionaryBuilder {
+        let postingsBytes = segments.reduce(0) { $0 + $1.size(of: .postings) }
+        guard ProcessInfo.processInfo.activeProcessorCount > 1, postingsBytes >= twoThreadsFrom,
+              let splits = try splitPoints(segments) else {
+            return try mergeTerms(segments, ranges: segments.map { 0..<$0.termCount }, renumbered: renumbered) {
+                encoded throws(IndexError) in try file.append(encoded)
+            }
+        }
+        let upper = _UpperTermsMerge(
+            segments: segments, ranges: zip(segments, splits).map { $1..<$0.termCount }, renumbered: renumbered,
+            spill: try _SpillFile(directory: (file.path as NSString).deletingLastPathComponent))
+        upper.start()
+        var dictionary: _TermDictionaryBuilder
+        do {
+            dictionary = try mergeTerms(segments, ranges: splits.map { 0..<$0 }, renumbered: renumbered) {
+                encoded throws(IndexError) in try file.append(encoded)
+            }
+        } catch {
+            _ = try? upper.wait()  // the thread reads the segments: they must outlive it
+            throw error
+        }
+        dictionary.append(contentsOf: try upper.wait())
+        try upper.spill.forEachChunk { chunk throws(IndexError) in try file.append(chunk) }
+        return dictionary
+    }
+
+    /// Where each segment's terms divide at a pivot term, the one halfway through the
+    /// largest segment's postings; nil when that leaves nothing below the pivot.
+    private static func splitPoints(_ segments: [SegmentReader]) throws(IndexError) -> [Int]? {
+        guard let largest = segments.max(by: { $0.size(of: .postings) < $1.size(of: .postings) }) else {
+            return nil
+        }
+        let probe = try _DictionaryProbe(largest)
+        let middle = try probe.termAtMiddleOfPostings()
+        guard middle > 0, middle < largest.termCount else {
+            return nil
+        }
+        let pivot = try probe.term(at: middle)
+        var splits: [Int] = []
+        for segment in segments {
+            splits.append(segment === largest ? middle : try _DictionaryProbe(segment).firstTerm(notBelow: pivot))
+        }
+        return splits
+    }
+
+    /// Walks the segments' sorted dictionaries together, each over its range of term
+    /// indices, and passes every merged list to `emit`; returns their dictionary. A term's
+    /// merged list is the lists of the segments holding it, renumbered, in segment order. A
+    /// segment without deletions has its list copied part by part, only its first document
+    /// renumbered; one with deletions has its documents re-encoded without them, positions
+    /// copied as they are.
+    fileprivate static func mergeTerms(
+        _ segments: [SegmentReader], ranges: [Range<Int>], renumbered: [[Int32]],
+        emit: (_ encoded: [UInt8]) throws(IndexError) -> Void
     ) throws(IndexError) -> _TermDictionaryBuilder {
         var cursors: [_TermCursor] = []
-        for segment in segments {
-            cursors.append(try _TermCursor(segment))
+        for (segment, range) in zip(segments, ranges) {
+            cursors.append(try _TermCursor(segment, terms: range))
         }
         var dictionary = _TermDictionaryBuilder()
         var list = _PostingsListEncoder()
@@ -137,7 +202,7 @@ enum SegmentMerger {
             encoded.removeAll(keepingCapacity: true)
             list.write(to: &encoded)
             dictionary.append(term: smallest, postingsLength: encoded.count)
-            try file.append(encoded)
+            try emit(encoded)
         }
         return dictionary
     }
@@ -152,65 +217,6 @@ enum SegmentMerger {
             smallest = index
         }
         return smallest
-    }
-}
-
-/// One input's place in a merge's walk of the dictionaries: its current term and streams
-/// over its dictionary and postings, which hold only small windows of the file.
-private final class _TermCursor {
-    private let segment: SegmentReader
-    private let termStarts: _SectionStream
-    private let termBytes: _SectionStream
-    private let postingStarts: _SectionStream
-    private let postingsStream: _SectionStream
-    // A cursor is used by one thread, and a dynamic exclusivity check on every term costs
-    // more than reading it.
-    @exclusivity(unchecked) private var index = 0
-    /// The folded UTF-8 of the term at `index` (reused from term to term).
-    @exclusivity(unchecked) private(set) var term: [UInt8] = []
-    /// Whether the cursor is past the last term.
-    @exclusivity(unchecked) private(set) var isDone = false
-
-    init(_ segment: SegmentReader) throws(IndexError) {
-        let file = try _SegmentFileDescriptor(segment)
-        self.segment = segment
-        (termStarts, termBytes) = (_SectionStream(file), _SectionStream(file))
-        (postingStarts, postingsStream) = (_SectionStream(file), _SectionStream(file))
-        try readTerm()
-    }
-
-    func advance() throws(IndexError) {
-        index += 1
-        try readTerm()
-    }
-
-    /// The encoded postings list of `term`, valid until the next call.
-    func postings() throws(IndexError) -> UnsafeRawBufferPointer {
-        try postingsStream.bytes(try entry(index, in: postingStarts, .postingStarts, of: .postings))
-    }
-
-    private func readTerm() throws(IndexError) {
-        guard index < segment.termCount else {
-            isDone = true
-            return
-        }
-        let bytes = try termBytes.bytes(try entry(index, in: termStarts, .termStarts, of: .termBytes))
-        term.removeAll(keepingCapacity: true)
-        term.append(contentsOf: bytes)
-    }
-
-    /// The file range of entry `index` of `target`, as the offset table `table` (the
-    /// section `tableSection`) gives it.
-    private func entry(
-        _ index: Int, in table: _SectionStream, _ tableSection: SegmentFormat.Section, of target: SegmentFormat.Section
-    ) throws(IndexError) -> Range<Int> {
-        let offset = segment.start(of: tableSection) + 4 * index
-        let from = Int(try table.loadUInt32(at: offset))
-        let to = Int(try table.loadUInt32(at: offset + 4))
-        guard from <= to, to <= segment.size(of: target) else {
-            throw .corrupt("\(segment.path): the term dictionary points outside its \(target) section")
-        }
-        return segment.start(of: target) + from..<segment.start(of: target) + to
     }
 }
 
@@ -234,5 +240,41 @@ private struct _ReadPages {
         }
         sinceRelease = 0
         return true
+    }
+}
+
+/// The second thread of a merge split in two: merges the terms above the pivot into a
+/// spill file.
+private final class _UpperTermsMerge: @unchecked Sendable {
+    // The thread reads these and writes `result` and `spill`; the caller touches them only
+    // after `finished` is signalled.
+    private let segments: [SegmentReader]
+    private let ranges: [Range<Int>]
+    private let renumbered: [[Int32]]
+    let spill: _SpillFile
+    private var result: Result<_TermDictionaryBuilder, IndexError> = .success(_TermDictionaryBuilder())
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(segments: [SegmentReader], ranges: [Range<Int>], renumbered: [[Int32]], spill: _SpillFile) {
+        (self.segments, self.ranges, self.renumbered, self.spill) = (segments, ranges, renumbered, spill)
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            result = Result { () throws(IndexError) in
+                try SegmentMerger.mergeTerms(segments, ranges: ranges, renumbered: renumbered) {
+                    encoded throws(IndexError) in try spill.append(encoded)
+                }
+            }
+            finished.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// The upper terms' dictionary, once the thread is done.
+    func wait() throws(IndexError) -> _TermDictionaryBuilder {
+        finished.wait()
+        return try result.get()
     }
 }

@@ -15,6 +15,23 @@ struct _TermDictionaryBuilder {
         count += 1
     }
 
+    /// Appends the terms of `other` after these, their postings after these postings: how
+    /// the two halves of a merge split by term join.
+    mutating func append(contentsOf other: _TermDictionaryBuilder) {
+        for index in 0..<other.count {
+            let last = index + 1 == other.count
+            let term = other.offset(index, in: other.termStarts)..<(last ? other.termBytes.count : other.offset(index + 1, in: other.termStarts))
+            let postingsStart = other.offset(index, in: other.postingStarts)
+            let postingsEnd = last ? other.postingsEnd : other.offset(index + 1, in: other.postingStarts)
+            append(term: other.termBytes[term], postingsLength: postingsEnd - postingsStart)
+        }
+    }
+
+    /// Entry `index` of an offset table of little-endian u32s.
+    private func offset(_ index: Int, in table: [UInt8]) -> Int {
+        table.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 4 * index, as: UInt32.self))) }
+    }
+
     /// Writes termBytes, termStarts and postingStarts, each table closed by its end offset.
     func write(to file: _SegmentFileWriter) throws(IndexError) {
         guard termBytes.count <= Int(UInt32.max) else {
