@@ -41,15 +41,20 @@ mkdir -p "$work/crashes" "$work/logs"
 # entry point and the link fails); optimised, but with the standard library's bounds checks
 # on unsafe buffers kept (-assert-config Debug), since a damaged segment is read through them.
 echo "building the fuzzers (.build-fuzz)"
-swift build -c release --scratch-path .build-fuzz --product baysearch-fuzz --sanitize=fuzzer \
-    -Xswiftc -DBAYSEARCH_FUZZING -Xswiftc -assert-config -Xswiftc Debug 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' || true
+# A failed build must stop the run: the binary of an earlier build would be fuzzed instead.
+quiet() { grep -Ev '^\[[0-9]+/[0-9]+\]' || true; }
+build_log=$(swift build -c release --scratch-path .build-fuzz --product baysearch-fuzz --sanitize=fuzzer \
+    -Xswiftc -DBAYSEARCH_FUZZING -Xswiftc -assert-config -Xswiftc Debug 2>&1) \
+    || { echo "$build_log" | quiet; echo "run.sh: the fuzzing build failed" >&2; exit 1; }
+echo "$build_log" | quiet
 fuzzer=.build-fuzz/release/baysearch-fuzz
-[ -x "$fuzzer" ] || { echo "run.sh: the fuzzing build failed" >&2; exit 1; }
 
 # Seed segments are built now by the current baysearch, from the analysis seeds' texts, so
 # they always have the current segment format.
 if [[ " ${targets[*]} " == *" segment-reader "* ]]; then
-    swift build --product baysearch 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' || true
+    build_log=$(swift build --product baysearch 2>&1) \
+        || { echo "$build_log" | quiet; echo "run.sh: the baysearch build failed" >&2; exit 1; }
+    echo "$build_log" | quiet
     rm -rf "$work/seed-index" "$work/seeds/segment-reader"
     mkdir -p "$work/seeds/segment-reader"
     "$(swift build --show-bin-path)/baysearch" index --threads 1 --index "$work/seed-index" Tests/Fuzz/seeds/analysis 2>&1

@@ -245,6 +245,11 @@ private struct _ReadPages {
 
 /// The second thread of a merge split in two: merges the terms above the pivot into a
 /// spill file.
+///
+/// Both threads use the same `SegmentReader`s, which are not thread-safe in general (they
+/// remember which blocks of their mapping they have checked), but a merge reads only what
+/// never changes: their headers, section offsets and deletions. Postings and dictionaries
+/// come through each cursor's own descriptor and checked windows.
 private final class _UpperTermsMerge: @unchecked Sendable {
     // The thread reads these and writes `result` and `spill`; the caller touches them only
     // after `finished` is signalled.
