@@ -100,6 +100,25 @@ import Testing
         try PostingsTests.check(merged, against: try PostingsTests.expectedPositions(kept))
     }
 
+    /// A list's documents must ascend strictly and stay below the segment's count: a repeated
+    /// or out-of-range document is damage, not a posting.
+    @Test func listsWhoseDocumentsDoNotAscendAreRefused() throws {
+        // documentFrequency 2; document 3 (delta 3, frequency-1 flag); then a delta; no skip entries.
+        func decode(secondDelta: UInt8) throws -> [Int32] {
+            let list: [UInt8] = [2, 3 << 1 | 1, secondDelta << 1 | 1, 0]
+            let source = _ByteSource(path: "test")
+            return try withExtendedLifetime(source) {
+                try list.withUnsafeBytes { bytes in
+                    var reader = _ByteReader(bytes, from: 0, to: bytes.count, source: source)
+                    return try _EncodedPostingsList.decodingDocuments(&reader, documentCount: 10).documents
+                }
+            }
+        }
+        #expect(try decode(secondDelta: 2) == [3, 5])
+        #expect(throws: IndexError.self) { try decode(secondDelta: 0) }
+        #expect(throws: IndexError.self) { try decode(secondDelta: 7) }
+    }
+
     /// A merge split between two threads writes the same bytes as one thread, with
     /// deletions and with segments whose terms lie all on one side of the pivot.
     @Test func aMergeOnTwoThreadsWritesWhatOneThreadWrites() throws {

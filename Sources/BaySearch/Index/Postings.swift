@@ -123,7 +123,10 @@ final class Postings {
         var decoded = 0
         var position: UInt64 = 0
         var kept = 0
-        scan: for start in starts {
+        // By index: iterating `starts` itself would hold its buffer, and the first write
+        // below would copy the whole array.
+        scan: for index in starts.indices {
+            let start = starts[index]
             let wanted = UInt64(start) + UInt64(offset)
             while decoded == 0 || position < wanted {
                 guard decoded < frequency else {

@@ -21,8 +21,12 @@ final class SegmentReader {
     let deleted: DeletedDocuments
     private let file: _MappedFile
     private let sectionStarts: [Int]
-    /// The size of the blocks whose checksums the file stores.
+    /// The size of the blocks whose checksums the file stores, a power of two.
     let blockSize: Int
+    /// log2 of `blockSize`: every read finds its blocks by shifting, not dividing.
+    private let blockShift: Int
+    /// Where the checked sections end (the start of `checksums`).
+    let checkedEnd: Int
     // Read on every access to the file: a dynamic exclusivity check would cost more than
     // the read, and a reader is used by one thread (see above).
     @exclusivity(unchecked) private var checkedBlocks: [UInt64]
@@ -53,9 +57,10 @@ final class SegmentReader {
         totalWords = try file.loadInt(at: 16)
         termCount = Int(try file.load(UInt32.self, at: 24))
         blockSize = Int(try file.load(UInt32.self, at: 28))
-        guard blockSize >= 64, blockSize <= 1 << 24, documentCount <= Int(Int32.max) else {
+        guard blockSize >= 64, blockSize <= 1 << 24, blockSize & (blockSize - 1) == 0, documentCount <= Int(Int32.max) else {
             throw .corrupt("\(path): its block size or document count is impossible")
         }
+        blockShift = blockSize.trailingZeroBitCount
         var starts: [Int] = []
         for index in 0...SegmentFormat.Section.allCases.count {
             let start = try file.load(UInt64.self, at: SegmentFormat.sectionTableOffset + 8 * index)
@@ -79,6 +84,7 @@ final class SegmentReader {
             throw .corrupt("\(path): its sections do not match its counts")
         }
         checkedBlocks = Array(repeating: 0, count: (blockCount + 63) / 64)
+        checkedEnd = starts[SegmentFormat.Section.checksums.rawValue]
         if let deletionsPath {
             deleted = try DeletedDocuments(path: deletionsPath, documentCount: documentCount)
             guard deleted.deletedWords <= totalWords else {
@@ -103,11 +109,11 @@ final class SegmentReader {
         guard from < to else {
             return
         }
-        guard from >= SegmentFormat.headerSize, to <= start(of: .checksums) else {
+        guard from >= SegmentFormat.headerSize, to <= checkedEnd else {
             throw .corrupt("\(path): a read at byte \(from) lies outside the checked sections")
         }
-        var block = (from - SegmentFormat.headerSize) / blockSize
-        let last = (to - 1 - SegmentFormat.headerSize) / blockSize
+        var block = (from - SegmentFormat.headerSize) >> blockShift
+        let last = (to - 1 - SegmentFormat.headerSize) >> blockShift
         while block <= last {
             if checkedBlocks[block >> 6] & (1 << UInt64(block & 63)) == 0 {
                 try checkBlock(block)
@@ -124,9 +130,6 @@ final class SegmentReader {
         }
         checkedBlocks[block >> 6] |= 1 << UInt64(block & 63)
     }
-
-    /// Where the checked sections end: the blocks are `headerSize..<checkedEnd`.
-    var checkedEnd: Int { start(of: .checksums) }
 
     /// The CRC-32C the file stores for `block`.
     func storedChecksum(ofBlock block: Int) throws(IndexError) -> UInt32 {
@@ -172,6 +175,12 @@ final class SegmentReader {
 
     func wordCount(of document: Int) throws(IndexError) -> Int {
         Int(try load(UInt32.self, at: start(of: .lengths) + 4 * document))
+    }
+
+    /// Every document's length in ICU words, read from the mapped `lengths` section once
+    /// its blocks are checked: scoring reads one for each matching document.
+    func documentLengths() throws(IndexError) -> _DocumentLengths {
+        _DocumentLengths(bytes: try slice(of: .lengths, start: 0, length: size(of: .lengths)), path: path)
     }
 
     /// The document's original UTF-8 text.

@@ -44,20 +44,25 @@ struct _EncodedPostingsList {
         var current: UInt64 = 0
         var storedFrequencies = 0
         var laterStart = reader.offset
-        for index in 0..<documentFrequency {
+        if documentFrequency > 0 {
             let flagged = try reader.readVarInt()
-            let (next, overflow) = (index == 0 ? 0 : current).addingReportingOverflow(flagged >> 1)
-            guard !overflow, next < UInt64(documentCount), index == 0 || next > current else {
+            current = flagged >> 1
+            guard current < UInt64(documentCount) else {
                 throw .corrupt("\(reader.path): a postings list names a document out of order or out of range")
             }
-            current = next
-            if index == 0 {
-                firstDocument = Int(next)
-                firstFlagged = flagged & 1 == 1
-                laterStart = reader.offset
+            (firstDocument, firstFlagged, laterStart) = (Int(current), flagged & 1 == 1, reader.offset)
+            storedFrequencies += Int(~flagged & 1)
+            document(Int(current), flagged & 1 == 1)
+        }
+        for _ in 1..<max(documentFrequency, 1) {
+            let flagged = try reader.readVarInt()
+            // No overflow: the document before is below 2^31 and half a u64 delta below 2^63.
+            current += flagged >> 1
+            guard flagged >> 1 > 0, current < UInt64(documentCount) else {
+                throw .corrupt("\(reader.path): a postings list names a document out of order or out of range")
             }
-            storedFrequencies += flagged & 1 == 1 ? 0 : 1
-            document(Int(next), flagged & 1 == 1)
+            storedFrequencies += Int(~flagged & 1)
+            document(Int(current), flagged & 1 == 1)
         }
         lastDocument = Int(current)
         laterDeltas = laterStart..<reader.offset

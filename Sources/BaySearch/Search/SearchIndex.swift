@@ -118,6 +118,7 @@ public final class SearchIndex {
         occurrences: [[PhraseMatcher.Occurrences]], documentFrequencies: [Int]
     ) throws(IndexError) -> [_SortedDocuments.Scored] {
         let segment = segments[segmentIndex]
+        let lengths = try segment.documentLengths()
         var matching: [_SortedDocuments.Scored]?
         var phraseIndex = 0
         for group in query.groups {
@@ -129,7 +130,7 @@ public final class SearchIndex {
                 scores.reserveCapacity(found.documents.count)
                 for (document, frequency) in zip(found.documents, found.frequencies) {
                     scores.append((document, bm25.score(
-                        frequency: frequency, idf: idf, length: try segment.wordCount(of: Int(document)))))
+                        frequency: frequency, idf: idf, length: try lengths.length(of: document))))
                 }
                 groupScores = _SortedDocuments.union(groupScores, scores)
                 phraseIndex += 1
