@@ -28,6 +28,9 @@ final class Postings {
     /// start: nearer than a skip entry when documents are read in order. (Postings are
     /// used by one thread, as their segment is.)
     @exclusivity(unchecked) private var resume: _EncodedPostingsList.SkipEntry?
+    /// The number of skip entries at or before the document read last, and its index in
+    /// the list: a read in increasing order finds its skip entry by walking on from there.
+    @exclusivity(unchecked) private var skipSlot = (entries: 0, listIndex: Int.max)
 
     var documentFrequency: Int { documents.count }
 
@@ -63,18 +66,26 @@ final class Postings {
     /// the next skip entry (the document's positions end before it). From the last skip
     /// entry at or before the document, or from the document read last when that is
     /// nearer, it skips the positions of the documents in between, in one pass.
-    private func positionsReader(at index: Int) throws(IndexError) -> _ByteReader {
+    private func positionsReader(at index: Int) throws(IndexError) -> (reader: _ByteReader, listIndex: Int) {
         let listIndex = listIndex(of: index)
-        var low = 0
-        var high = list.skipEntries.count
-        while low < high {  // the number of entries at or before listIndex
-            let middle = (low + high) / 2
-            if list.skipEntries[middle].index <= listIndex {
-                low = middle + 1
-            } else {
-                high = middle
+        var low = 0  // the number of entries at or before listIndex
+        if listIndex >= skipSlot.listIndex {
+            low = skipSlot.entries
+            while low < list.skipEntries.count && list.skipEntries[low].index <= listIndex {
+                low += 1
+            }
+        } else {
+            var high = list.skipEntries.count
+            while low < high {
+                let middle = (low + high) / 2
+                if list.skipEntries[middle].index <= listIndex {
+                    low = middle + 1
+                } else {
+                    high = middle
+                }
             }
         }
+        skipSlot = (low, listIndex)
         var from = low > 0 ? list.skipEntries[low - 1] : _EncodedPostingsList.SkipEntry(index: 0, offset: 0)
         if let resume, resume.index > from.index, resume.index <= listIndex {
             from = resume
@@ -91,7 +102,7 @@ final class Postings {
         }
         _ = try reader.skipVarInts(between)
         resume = _EncodedPostingsList.SkipEntry(index: listIndex, offset: reader.offset - base)
-        return reader
+        return (reader, listIndex)
     }
 
     /// The ascending positions of the term in `documents[index]`.
@@ -105,20 +116,22 @@ final class Postings {
     /// reusing its storage. Reading documents in increasing order, as phrase matching does,
     /// walks on from where the last read ended.
     func positions(at index: Int, into positions: inout [UInt32]) throws(IndexError) {
-        var reader = try positionsReader(at: index)
+        var (reader, listIndex) = try positionsReader(at: index)
         positions.removeAll(keepingCapacity: true)
         var position: UInt64 = 0
         for _ in 0..<frequencies[index] {
             position = try reader.readDelta(after: position, atMost: UInt64(UInt32.max))
             positions.append(UInt32(position))
         }
+        // Read whole: the next document's positions start here.
+        resume = _EncodedPostingsList.SkipEntry(index: listIndex + 1, offset: reader.offset - list.positions.lowerBound)
     }
 
     /// Keeps the `starts` (ascending) for which `start + offset` is a position of the term
     /// in `documents[index]`, decoding positions only as far as the last start needs: how
     /// a phrase's later terms are checked against the rarest one's positions.
     func keep(_ starts: inout [UInt32], where offset: UInt32, at index: Int) throws(IndexError) {
-        var reader = try positionsReader(at: index)
+        var reader = try positionsReader(at: index).reader
         let frequency = frequencies[index]
         var decoded = 0
         var position: UInt64 = 0

@@ -102,22 +102,30 @@ struct _EncodedPostingsList {
     static func decodingDocuments(
         _ reader: inout _ByteReader, documentCount: Int
     ) throws(IndexError) -> (list: _EncodedPostingsList, documents: [Int32], frequencies: [Int]) {
-        var documents: [Int32] = []
-        var frequencies: [Int] = []
         var peek = reader
-        let count = Int(clamping: try peek.readVarInt())
-        documents.reserveCapacity(min(count, documentCount))
-        frequencies.reserveCapacity(min(count, documentCount))
-        var stored = 0
-        let list = try _EncodedPostingsList(&reader, documentCount: documentCount, document: { number, frequencyIsOne in
-            documents.append(Int32(number))
-            frequencies.append(frequencyIsOne ? 1 : 0)  // 0: among the stored frequencies
-        }, frequency: { frequency in
-            while frequencies[stored] != 0 {
-                stored += 1
+        let count = min(Int(clamping: try peek.readVarInt()), documentCount)
+        var documents = [Int32](repeating: 0, count: count)
+        var frequencies = [Int](repeating: 0, count: count)
+        // Written through buffers, not appended: `init` calls `document` exactly `count`
+        // times (it throws first when the list claims more than `documentCount`), then
+        // `frequency` once for each document it reported without the frequency-1 flag,
+        // whose entries are the zeros.
+        let list = try documents.withUnsafeMutableBufferPointer { (documents) throws(IndexError) in
+            try frequencies.withUnsafeMutableBufferPointer { (frequencies) throws(IndexError) in
+                var written = 0
+                var stored = 0
+                return try _EncodedPostingsList(&reader, documentCount: documentCount, document: { number, frequencyIsOne in
+                    documents[written] = Int32(number)
+                    frequencies[written] = frequencyIsOne ? 1 : 0  // 0: among the stored frequencies
+                    written += 1
+                }, frequency: { frequency in
+                    while frequencies[stored] != 0 {
+                        stored += 1
+                    }
+                    frequencies[stored] = frequency
+                })
             }
-            frequencies[stored] = frequency
-        })
+        }
         return (list, documents, frequencies)
     }
 
