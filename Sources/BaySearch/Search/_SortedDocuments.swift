@@ -5,7 +5,11 @@ enum _SortedDocuments {
 
     /// Documents in either list; a document in both gets the sum of its scores.
     static func union(_ left: [Scored], _ right: [Scored]) -> [Scored] {
-        merge(left, right, keepingUnmatched: true)
+        // A query's first part is united with nothing: no need to copy it.
+        if left.isEmpty {
+            return right
+        }
+        return right.isEmpty ? left : merge(left, right, keepingUnmatched: true)
     }
 
     /// Documents in both lists, with the sum of their scores.
