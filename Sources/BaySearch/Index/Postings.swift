@@ -24,9 +24,9 @@ final class Postings {
     private let listFrequencies: [Int]
     private let list: _EncodedPostingsList
     private let segment: SegmentReader
-    /// Where the positions of the document after the last one `positions(at:into:)` read
-    /// start: nearer than a skip entry when documents are read in order. (Postings are
-    /// used by one thread, as their segment is.)
+    /// Where the positions of the last document read start, or of the one after it when
+    /// it was read whole: nearer than a skip entry when documents are read in order.
+    /// (Postings are used by one thread, as their segment is.)
     @exclusivity(unchecked) private var resume: _EncodedPostingsList.SkipEntry?
     /// The number of skip entries at or before the document read last, and its index in
     /// the list: a read in increasing order finds its skip entry by walking on from there.

@@ -2,7 +2,7 @@
 ///
 /// ```
 /// header   magic "BAYSEG\r\n", u32 version, u32 documentCount, u64 totalWords,
-///          u32 termCount, u32 blockSize, then the start offset (u64) of each section in
+///          u32 termCount, u32 blockSize (a power of two), then the start offset (u64) of each section in
 ///          `Section` order and the end of the last one, then u32 CRC-32C of the header
 ///          bytes before it, u32 zero
 /// documents  documentCount records of 52 bytes: u32 idStart, u32 idLength, u32 titleStart,
