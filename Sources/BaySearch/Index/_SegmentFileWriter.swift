@@ -133,14 +133,8 @@ final class _SegmentFileWriter {
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws(IndexError) {
-        var done = 0
-        while done < bytes.count, let base = bytes.baseAddress {
-            let result = write(descriptor, base + done, bytes.count - done)
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw .unwritable(path: path, reason: _FileIO.lastError())
-            }
-            done += result
+        if let failure = _FileIO.writeAll(bytes, to: descriptor) {
+            throw .unwritable(path: path, reason: failure)
         }
         written += bytes.count
     }

@@ -69,19 +69,7 @@ final class _SpillFile {
     }
 
     private func flush() throws(IndexError) {
-        let failure: String? = buffer.withUnsafeBytes { bytes in
-            var written = 0
-            while written < bytes.count, let base = bytes.baseAddress {
-                let result = write(descriptor, base + written, bytes.count - written)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    return _FileIO.lastError()
-                }
-                written += result
-            }
-            return nil
-        }
-        if let failure {
+        if let failure = buffer.withUnsafeBytes({ _FileIO.writeAll($0, to: descriptor) }) {
             throw .unwritable(path: path, reason: failure)
         }
         buffer.removeAll(keepingCapacity: true)

@@ -15,19 +15,7 @@ enum _FileIO {
         }
         var failure: String?
         for part in parts where failure == nil {
-            failure = part.withUnsafeBytes { buffer in
-                var written = 0
-                while written < buffer.count {
-                    guard let base = buffer.baseAddress else { break }
-                    let result = write(descriptor, base + written, buffer.count - written)
-                    if result < 0 {
-                        if errno == EINTR { continue }
-                        return lastError()
-                    }
-                    written += result
-                }
-                return nil
-            }
+            failure = part.withUnsafeBytes { writeAll($0, to: descriptor) }
         }
         if failure == nil && fsync(descriptor) != 0 {
             failure = lastError()
@@ -37,6 +25,21 @@ enum _FileIO {
             unlink(path)
             throw .unwritable(path: path, reason: failure)
         }
+    }
+
+    /// Writes all of `bytes` to `descriptor`, going on after short writes and interrupts;
+    /// returns why it failed, or nil.
+    static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> String? {
+        var written = 0
+        while written < bytes.count, let base = bytes.baseAddress {
+            let result = write(descriptor, base + written, bytes.count - written)
+            if result < 0 {
+                if errno == EINTR { continue }
+                return lastError()
+            }
+            written += result
+        }
+        return nil
     }
 
     /// Syncs a directory so that the names created or renamed in it survive a crash.
