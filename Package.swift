@@ -21,7 +21,9 @@ let package = Package(
         .target(name: "CCompression", linkerSettings: [.linkedLibrary("lz4")]),
         // CRC-32C for the index's block checksums, XXH64 for document content hashes.
         .target(name: "CChecksum"),
-        .target(name: "BaySearch", dependencies: ["CICU", "CCompression", "CChecksum"]),
+        // The CPU's prefetch hint, for loops that look up terms at random.
+        .target(name: "CPrefetch"),
+        .target(name: "BaySearch", dependencies: ["CICU", "CCompression", "CChecksum", "CPrefetch"]),
         .executableTarget(
             name: "baysearch",
             dependencies: [

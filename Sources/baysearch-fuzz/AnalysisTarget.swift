@@ -6,7 +6,8 @@ import BaySearch
 /// valid UTF-8 never is; units ascend by position and by byte range, each range inside the
 /// input; punctuation boundaries lie between units; checkpoints ascend; walking the text
 /// again (`byteRanges`, with and without checkpoints) finds every unit's range, which is
-/// how hits get their match offsets; counting ASCII words without ICU gives ICU's count.
+/// how hits get their match offsets; counting ASCII words without ICU gives ICU's count;
+/// the tokenizer's shortcuts give what its general path gives.
 final class AnalysisTarget: FuzzTarget {
     private let analyzer = Analyzer()
     private let segmenter: WordSegmenter
@@ -35,11 +36,21 @@ final class AnalysisTarget: FuzzTarget {
         checkCheckpoints(text, count: input.count)
         checkByteRanges(text, input)
         checkWordCount(document)
+        checkShortcuts(text, input)
         do {
             let words = try analyzer.words(of: String(decoding: input, as: UTF8.self))
             precondition(words.allSatisfy { !$0.isEmpty }, "an empty ICU word")
         } catch {
             preconditionFailure("splitting into words failed: \(error)")
+        }
+    }
+
+    private func checkShortcuts(_ text: AnalyzedText, _ input: [UInt8]) {
+        do {
+            let general = try analyzer.tokenizer.analyze(input, segmenterInput: true, takesShortcuts: false)
+            precondition(general == text, "the tokenizer's shortcuts and its general path disagree")
+        } catch {
+            preconditionFailure("the general path failed where the shortcuts did not: \(error)")
         }
     }
 

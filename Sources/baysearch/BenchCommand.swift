@@ -8,8 +8,9 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure ICU segmentation alone, analysis, index build and query latency on SOURCEs.",
         discussion: """
-            Loads the documents into memory, checks that the ASCII fast path counts every \
-            document's words as ICU does, then times (medians of --runs): ICU word breaking \
+            Loads the documents into memory, checks that the tokenizer's shortcuts give every \
+            document's units as its general path does and that the ASCII fast path counts its \
+            words as ICU does, then times (medians of --runs): ICU word breaking \
             alone on the folded text, the whole analysis chain, and a full index build, each on \
             --threads threads; then the latency of every query in --queries. Prints one JSON \
             object (--json) or a table.
@@ -58,9 +59,14 @@ struct BenchCommand: ParsableCommand {
         let tokenizer = Analyzer().tokenizer
         var valid: [SourceDocument] = []
         var inputs: [[UInt16]] = []
+        var shortcutMismatches = 0
         for document in loaded {
             do {
-                inputs.append(try tokenizer.analyze(document.text, segmenterInput: true).segmenterInput)
+                let analyzed = try tokenizer.analyze(document.text, segmenterInput: true)
+                if try analyzed != tokenizer.analyze(document.text, segmenterInput: true, takesShortcuts: false) {
+                    shortcutMismatches += 1
+                }
+                inputs.append(analyzed.segmenterInput)
                 valid.append(document)
             } catch {
                 Terminal.printError("warning: \(document.origin): \(error); skipped")
@@ -108,7 +114,7 @@ struct BenchCommand: ParsableCommand {
         }
         latencies.sort()
         let report: [(String, Double)] = [
-            ("fast_path_mismatches", Double(fastPathMismatches)),
+            ("fast_path_mismatches", Double(fastPathMismatches)), ("shortcut_mismatches", Double(shortcutMismatches)),
             ("documents", Double(documents.count)), ("megabytes", megabytes), ("threads", Double(threads)),
             ("read_mb_per_s", megabytes / readSeconds),
             ("icu_mb_per_s", megabytes / icuSeconds), ("analysis_mb_per_s", megabytes / analysisSeconds),

@@ -148,4 +148,48 @@ import Testing
             #expect(try analyzer.tokenizer.byteRanges(of: [position], in: text, checkpoints: analyzed.checkpoints) == [range])
         }
     }
+
+    /// Plain ASCII and unified ideographs skip the general decoding and folding; with or
+    /// without the shortcuts, every text gives the same units, runs, boundaries, ICU input
+    /// and checkpoints, and bad UTF-8 fails at the same byte.
+    @Test func shortcutsGiveWhatTheGeneralPathGives() throws {
+        let tokenizer = analyzer.tokenizer
+        func agree(_ bytes: [UInt8]) -> Bool {
+            for segmenterInput in [false, true] {
+                let fast = Result { () throws(AnalysisError) in try tokenizer.analyze(bytes, segmenterInput: segmenterInput) }
+                let general = Result { () throws(AnalysisError) in
+                    try tokenizer.analyze(bytes, segmenterInput: segmenterInput, takesShortcuts: false)
+                }
+                switch (fast, general) {
+                case (.success(let fast), .success(let general)) where fast == general:
+                    continue
+                case (.failure(.invalidUTF8(let fast)), .failure(.invalidUTF8(let general))) where fast == general:
+                    continue
+                default:
+                    return false
+                }
+            }
+            return true
+        }
+        // Pieces meeting every shortcut's edges: case, runs across classes, expansions,
+        // ideographs beyond U+4E00–U+9FFF, lone and truncated bytes.
+        let pieces: [[UInt8]] = ["港", "橋", "大橋", "一", "鿿", "㐀", "𠀀", "カ", "ｶ", "한", "CEPA", "cepa", "Pm2", "x", "9",
+                                 "_", "1,000", "a.b", " ", "\n", "\n\n", "\t", "\u{3000}", "，", "-", "ＣＥ", "㍿", "ﬁ", "é",
+                                 "e\u{301}", "\u{200D}", "\u{00AD}", "😀", "½"].map { Array($0.utf8) }
+            + [[0xE4], [0xE4, 0xB8], [0xE4, 0xB7, 0x80], [0xE9, 0xBF], [0xED, 0xA0, 0x80], [0x80], [0xFF], [0xC3]]
+        var generator = OracleTests.Generator(state: 2611)
+        var disagreements: [[UInt8]] = []
+        for _ in 0..<3_000 {
+            let text = (0..<Int.random(in: 1...40, using: &generator)).flatMap { _ in
+                pieces[Int.random(in: 0..<pieces.count, using: &generator)]
+            }
+            if !agree(text) {
+                disagreements.append(text)
+            }
+        }
+        for document in try Fixtures.corpus() where !agree(Array(document.text.utf8)) {
+            disagreements.append(Array(document.id.utf8))
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.count) texts disagree, first \(disagreements.prefix(1))")
+    }
 }

@@ -155,6 +155,29 @@ import Testing
         try Fixtures.expectSameAnswers(try SearchIndex(path: directory.path + "/many"), single, for: Fixtures.sampleQueries)
     }
 
+    /// A document's units are inverted a stretch at a time (`_Occurrences.unitsPerStretch`):
+    /// a phrase is found wherever it falls, its bigrams on either side of a stretch's edge
+    /// or across it, and a long run or punctuation next to the edge too.
+    @Test func phrasesAcrossTheEdgesOfInversionStretchesAreFound() throws {
+        let edge = _Occurrences.unitsPerStretch
+        let documents = (edge - 6...edge + 2).map { lead in
+            (id: "lead-\(lead)", text: String(repeating: "合", count: lead) + "港珠澳大橋，Interoperability" + String(repeating: "作", count: edge))
+        }
+        let directory = try TemporaryDirectory()
+        let index = try Fixtures.index(documents, in: directory)
+        let queries = [("港珠澳大桥", "港珠澳大橋"), ("合港", "合港"), ("橋，interoperability", "橋，Interoperability"),
+                       ("interoperability作", "Interoperability作")]
+        for (query, original) in queries {
+            let matches = try Fixtures.matches(query, in: index)
+            #expect(matches.count == documents.count, "\(query): \(matches.keys.sorted())")
+            for document in documents {
+                let text = Array(document.text.utf8)
+                let found = (matches[document.id] ?? []).map { String(decoding: text[$0], as: UTF8.self) }
+                #expect(found == [original], "\(query) in \(document.id)")
+            }
+        }
+    }
+
     @Test func manySmallSegmentsAnswerExactlyLikeOne() throws {
         let documents = try Fixtures.corpus() + OracleTests.extraDocuments
         let directory = try TemporaryDirectory()

@@ -35,6 +35,16 @@ public final class CharacterFolder {
         }
     }
 
+    /// The ideograph a unified ideograph (U+4E00–U+9FFF) folds to: always exactly one, as
+    /// NFKC_Casefold leaves them alone and the Traditional→Simplified table maps them one
+    /// for one.
+    @inline(__always)
+    func foldUnifiedIdeograph(_ codePoint: UInt32) -> UInt32 {
+        let entry = blocks.entry(codePoint)
+        assert(!entry.isExpansion && entry.characterClass == .ideograph, "a unified ideograph folds to one ideograph")
+        return entry.codePoint
+    }
+
     /// The folded form of a string, for tests, diagnostics and query display.
     ///
     ///     CharacterFolder().fold("港珠澳大橋 ＣＥＰＡ")  // "港珠澳大桥 cepa"

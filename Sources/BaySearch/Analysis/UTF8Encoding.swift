@@ -50,17 +50,24 @@ enum UTF8Encoding {
     @inline(__always)
     static func unifiedIdeographs(in bytes: UnsafeBufferPointer<UInt8>, from index: Int, atMost limit: Int) -> Int {
         var count = 0
-        var at = index
-        while count < limit && at + 3 <= bytes.count {
-            let (lead, second, third) = (bytes[at], bytes[at + 1], bytes[at + 2])
-            guard lead >= 0xE4, lead <= 0xE9, second & 0xC0 == 0x80, third & 0xC0 == 0x80,
-                  lead != 0xE4 || second >= 0xB8 else {
-                break
-            }
+        while count < limit, unifiedIdeograph(in: bytes, at: index + 3 * count) != nil {
             count += 1
-            at += 3
         }
         return count
+    }
+
+    /// The unified ideograph (U+4E00–U+9FFF) whose three bytes start at `index`, or nil when
+    /// another character starts there.
+    @inline(__always)
+    static func unifiedIdeograph(in bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> UInt32? {
+        guard index + 3 <= bytes.count else {
+            return nil
+        }
+        let (lead, second, third) = (bytes[index], bytes[index + 1], bytes[index + 2])
+        guard lead >= 0xE4, lead <= 0xE9, second & 0xC0 == 0x80, third & 0xC0 == 0x80, lead != 0xE4 || second >= 0xB8 else {
+            return nil
+        }
+        return UInt32(lead & 0x0F) << 12 | UInt32(second & 0x3F) << 6 | UInt32(third & 0x3F)
     }
 
     /// Decodes the scalar starting at `index`; returns nil when the bytes there are not UTF-8

@@ -20,7 +20,7 @@ public struct Unit: Equatable, Sendable {
 public let boundaryTerm: [UInt8] = [0]
 
 /// The unit stream of one text, and the folded text ICU segments.
-public struct AnalyzedText: Sendable {
+public struct AnalyzedText: Equatable, Sendable {
     public var units: [Unit] = []
     /// Folded UTF-8 of every alphanumeric run, back to back.
     public var runBytes: [UInt8] = []

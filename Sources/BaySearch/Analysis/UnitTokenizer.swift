@@ -30,17 +30,19 @@ public struct UnitTokenizer {
     }
 
     /// Analyses `bytes` into a new `AnalyzedText`.
-    public func analyze(_ bytes: [UInt8], segmenterInput: Bool = false) throws(AnalysisError) -> AnalyzedText {
+    public func analyze(_ bytes: [UInt8], segmenterInput: Bool = false, takesShortcuts: Bool = true) throws(AnalysisError) -> AnalyzedText {
         var text = AnalyzedText()
         try bytes.withUnsafeBufferPointer { (buffer) throws(AnalysisError) in
-            try analyze(buffer, into: &text, segmenterInput: segmenterInput)
+            try analyze(buffer, into: &text, segmenterInput: segmenterInput, takesShortcuts: takesShortcuts)
         }
         return text
     }
 
-    /// Analyses `bytes` into `text`, reusing its storage.
+    /// Analyses `bytes` into `text`, reusing its storage. Plain ASCII and unified ideographs
+    /// skip the general decoding and folding unless `takesShortcuts` is false, which gives
+    /// the same result more slowly, for tests.
     public func analyze(
-        _ bytes: UnsafeBufferPointer<UInt8>, into text: inout AnalyzedText, segmenterInput: Bool
+        _ bytes: UnsafeBufferPointer<UInt8>, into text: inout AnalyzedText, segmenterInput: Bool, takesShortcuts: Bool = true
     ) throws(AnalysisError) {
         guard bytes.count <= UnitTokenizer.maximumTextBytes else {
             throw .tooLarge(bytes: bytes.count)
@@ -51,9 +53,6 @@ public struct UnitTokenizer {
         var unitsAtCheckpoint = 0
         var offsetAtCheckpoint = 0
         while index < bytes.count {
-            guard let (codePoint, length) = UTF8Encoding.decode(bytes, at: index) else {
-                throw .invalidUTF8(offset: index)
-            }
             // A checkpoint needs a state `resume` can rebuild from a position alone: a unit
             // before it, no run open and no punctuation pending, whatever this character
             // turns out to be.
@@ -63,6 +62,31 @@ public struct UnitTokenizer {
                 text.checkpoints.append(Checkpoint(position: state.position, offset: index))
                 unitsAtCheckpoint = text.units.count
                 offsetAtCheckpoint = index
+            }
+            // Most characters are plain ASCII or unified ideographs, which take shortcuts
+            // through folding; `takesShortcuts` is off only to test them against the rest.
+            let lead = bytes[index]
+            if takesShortcuts {
+                if lead < 0x80, let characterClass = CharacterClass.ofPlainASCII(lead) {
+                    if characterClass == .alphanumeric && state.runOpen {
+                        index = state.extendRun(with: bytes, from: index, into: &text)
+                    } else {
+                        // Folding plain ASCII only lowercases letters (digits have bit 5 set).
+                        let folded = characterClass == .alphanumeric ? lead | 0x20 : lead
+                        state.take(UInt32(folded), characterClass, start: UInt32(index), end: UInt32(index + 1), into: &text)
+                        index += 1
+                    }
+                    continue
+                }
+                if let ideograph = UTF8Encoding.unifiedIdeograph(in: bytes, at: index) {
+                    state.take(folder.foldUnifiedIdeograph(ideograph), .ideograph,
+                               start: UInt32(index), end: UInt32(index + 3), into: &text)
+                    index += 3
+                    continue
+                }
+            }
+            guard let (codePoint, length) = UTF8Encoding.decode(bytes, at: index) else {
+                throw .invalidUTF8(offset: index)
             }
             let start = UInt32(index)
             let end = UInt32(index + length)
@@ -127,6 +151,26 @@ private struct _TokenizerState {
         lastClass = characterClass
     }
 
+    /// Takes the ASCII letters and digits from `index` on into the open run, as `take`
+    /// would one by one, and returns the index after them.
+    @inline(__always)
+    mutating func extendRun(with bytes: UnsafeBufferPointer<UInt8>, from index: Int, into text: inout AnalyzedText) -> Int {
+        assert(runOpen && lastClass == .alphanumeric && !(segmenterInput && whitespacePending), "no open run to extend")
+        var end = index
+        while end < bytes.count, UTF8Encoding.isASCIIAlphanumeric(bytes[end]) {
+            let folded = bytes[end] | 0x20
+            text.runBytes.append(folded)
+            if segmenterInput {
+                text.segmenterInput.append(UInt16(folded))
+            }
+            end += 1
+        }
+        let last = text.units.count - 1
+        text.units[last].runLength += UInt32(end - index)
+        text.units[last].end = UInt32(end)
+        return end
+    }
+
     @inline(__always)
     mutating func closeRun(into text: inout AnalyzedText) {
         if runOpen {
@@ -147,6 +191,7 @@ private struct _TokenizerState {
     }
 
     /// Whitespace reaches ICU only where it separates words that are not ideographs.
+    @inline(__always)
     private mutating func appendSegmenterInput(_ codePoint: UInt32, _ characterClass: CharacterClass, into text: inout AnalyzedText) {
         if whitespacePending {
             whitespacePending = false

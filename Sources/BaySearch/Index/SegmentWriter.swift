@@ -38,13 +38,13 @@ struct SegmentWriter {
     /// The folded UTF-8 of every term, back to back; term `t` is `termStarts[t]..<termStarts[t + 1]`.
     private var termBytes: [UInt8] = []
     private var termStarts: [Int] = [0]
-    /// Ideographs, bigrams and runs of up to 7 bytes, by `tableTermNumber` key.
+    /// Ideographs, bigrams and runs of up to 7 bytes, by their `_Occurrences` key.
     private var tableTerms = _TermTable()
     /// Longer runs.
     private var runTerms: [[UInt8]: Int] = [:]
     private var stringBytes = 0
-    /// Scratch space for `invert`: the document's (term << 32 | position) pairs.
-    private var occurrences: [UInt64] = []
+    /// Scratch space for `invert`.
+    private var scratchOccurrences = _Occurrences()
 
     /// Postings number documents with 32-bit signed integers.
     static let maximumDocumentCount = Int(Int32.max)
@@ -109,37 +109,79 @@ struct SegmentWriter {
     /// Adds every unit, bigram and boundary of the document to its term's postings, in
     /// position order for each term, as Lucene's indexing chain does: no per-document
     /// grouping, as a term's document entry is written when its next document comes.
-    /// Terms are looked up first, so that the second loop only appends to streams.
+    ///
+    /// Terms and postings are met at random, a cache miss each, so each stretch of units
+    /// goes in three passes: their occurrences' keys (`_Occurrences`), then their term
+    /// numbers, then their postings. The last two start loading the table slot or postings
+    /// entry of the occurrence `prefetchDistance` ahead, so that misses overlap instead of
+    /// queueing.
     private mutating func invert(_ text: AnalyzedText, document: Int) {
-        occurrences.removeAll(keepingCapacity: true)
-        let units = text.units
-        for index in units.indices {
-            let unit = units[index]
-            occurrences.append(UInt64(termNumber(of: unit, in: text)) << 32 | UInt64(unit.position))
-            if unit.isIdeograph, index + 1 < units.count {
-                let next = units[index + 1]
-                if next.isIdeograph, next.position == unit.position + 1 {
-                    occurrences.append(UInt64(bigramNumber(unit.ideograph, next.ideograph)) << 32 | UInt64(unit.position))
-                }
-            }
+        // Taken out of `self` while in use, so that adding terms to `self` may overlap it.
+        var occurrences = scratchOccurrences
+        scratchOccurrences = _Occurrences()
+        defer { scratchOccurrences = occurrences }
+        let document = Int32(truncatingIfNeeded: document)
+        var start = 0
+        while start < text.units.count {
+            let end = min(start + _Occurrences.unitsPerStretch, text.units.count)
+            occurrences.gather(text, units: start..<end)
+            numberTerms(of: &occurrences, in: text)
+            addPostings(of: occurrences, document: document)
+            start = end
         }
         if !text.boundaries.isEmpty {
-            let boundary = UInt64(boundaryTermNumber())
+            let boundary = tableTermNumber(key: _Occurrences.boundaryKey)
             for position in text.boundaries {
-                occurrences.append(boundary << 32 | UInt64(position))
+                postings[boundary].add(position: position, document: document, pool: pool)
             }
         }
-        let pool = self.pool
-        let document = Int32(truncatingIfNeeded: document)
-        occurrences.withUnsafeBufferPointer { occurrences in
-            postings.withUnsafeMutableBufferPointer { postings in
-                for occurrence in occurrences {
-                    postings[Int(occurrence >> 32)].add(
-                        position: UInt32(truncatingIfNeeded: occurrence), document: document, pool: pool)
+    }
+
+    /// Puts each occurrence's term number above its position, adding new terms.
+    private mutating func numberTerms(of occurrences: inout _Occurrences, in text: AnalyzedText) {
+        let count = occurrences.count
+        var longRun = 0
+        occurrences.keys.withUnsafeBufferPointer { keys in
+            occurrences.entries.withUnsafeMutableBufferPointer { entries in
+                for index in 0..<count {
+                    if index + SegmentWriter.prefetchDistance < count {
+                        tableTerms.prefetch(keys[index + SegmentWriter.prefetchDistance])
+                    }
+                    let term: Int
+                    if keys[index] != 0 {
+                        term = tableTermNumber(key: keys[index])
+                    } else {
+                        term = longRunTermNumber(text.termBytes(of: text.units[occurrences.longRuns[longRun]]))
+                        longRun += 1
+                    }
+                    entries[index] |= UInt64(term) << 32
                 }
             }
         }
     }
+
+    private mutating func addPostings(of occurrences: _Occurrences, document: Int32) {
+        let (pool, count, distance) = (self.pool, occurrences.count, SegmentWriter.prefetchDistance)
+        occurrences.entries.withUnsafeBufferPointer { entries in
+            postings.withUnsafeMutableBufferPointer { postings in
+                for index in 0..<count {
+                    if index + distance < count {
+                        postings.prefetch(Int(entries[index + distance] >> 32))
+                    }
+                    // Half way there, the entry is in cache and tells where its streams write.
+                    if index + distance / 2 < count {
+                        postings[Int(entries[index + distance / 2] >> 32)].prefetchWrites(pool)
+                    }
+                    postings[Int(entries[index] >> 32)].add(
+                        position: UInt32(truncatingIfNeeded: entries[index]), document: document, pool: pool)
+                }
+            }
+        }
+    }
+
+    /// How many occurrences (or terms) ahead `invert` (or `forEachEncodedList`) prefetches:
+    /// enough to cover a miss to memory with the work of the ones in between.
+    private static let prefetchDistance = 16
 
     /// The term numbers in bytewise order of their terms, the order of the dictionary.
     func sortedTerms() -> [Int] {
@@ -171,9 +213,10 @@ struct SegmentWriter {
     /// Calls `body` with each of `terms`, in the order given, its folded UTF-8 and its
     /// postings list in the layout of `SegmentFormat`.
     ///
-    /// In dictionary order the terms' entries are read at random, and reading them one at a
-    /// time while encoding waits out a cache miss for each; copying a block of them first
-    /// keeps many misses in flight at once.
+    /// In dictionary order the terms' entries and streams are read at random, and reading
+    /// them one at a time while encoding waits out a cache miss for each; copying a block of
+    /// entries first, and prefetching the streams a few terms ahead, keeps many misses in
+    /// flight at once.
     func forEachEncodedList(
         _ terms: [Int], _ body: (_ term: ArraySlice<UInt8>, _ postings: [UInt8]) throws(IndexError) -> Void
     ) throws(IndexError) {
@@ -187,7 +230,10 @@ struct SegmentWriter {
             for term in terms[blockStart..<min(blockStart + blockSize, terms.count)] {
                 block.append((postings[term], termStarts[term]..<termStarts[term + 1]))
             }
-            for (termPostings, bytes) in block {
+            for (offset, (termPostings, bytes)) in block.enumerated() {
+                if offset + SegmentWriter.prefetchDistance < block.count {
+                    block[offset + SegmentWriter.prefetchDistance].postings.prefetchStarts(pool)
+                }
                 encoded.removeAll(keepingCapacity: true)
                 termPostings.encode(into: &encoded, pool: pool, scratch: &scratch)
                 try body(termBytes[bytes], encoded)
@@ -195,57 +241,30 @@ struct SegmentWriter {
         }
     }
 
-    private mutating func termNumber(of unit: Unit, in text: AnalyzedText) -> Int {
-        if unit.isIdeograph {
-            return tableTermNumber(key: UInt64(unit.ideograph)) { UTF8Encoding.encode(unit.ideograph) }
-        }
-        return runTermNumber(text.termBytes(of: unit))
-    }
-
-    private mutating func boundaryTermNumber() -> Int {
-        runTermNumber(ArraySlice(boundaryTerm))
-    }
-
-    /// The number of an alphanumeric run's term (or the boundary term's). Runs of up to 7
-    /// bytes, most of them, are packed into a `_TermTable` key with their length; longer
-    /// ones go through a dictionary.
-    private mutating func runTermNumber(_ run: ArraySlice<UInt8>) -> Int {
-        if run.count <= 7 {
-            var key: UInt64 = 1 << 63 | UInt64(run.count) << 56
-            for (shift, byte) in zip(stride(from: 0, to: 56, by: 8), run) {
-                key |= UInt64(byte) << UInt64(shift)
-            }
-            return tableTermNumber(key: key) { Array(run) }
-        }
-        let bytes = Array(run)
-        if let number = runTerms[bytes] {
-            return number
-        }
-        let number = newTerm(bytes)
-        runTerms[bytes] = number
-        return number
-    }
-
-    private mutating func bigramNumber(_ first: UInt32, _ second: UInt32) -> Int {
-        tableTermNumber(key: 1 << 42 | UInt64(first) << 21 | UInt64(second)) {
-            UTF8Encoding.encode(first) + UTF8Encoding.encode(second)
-        }
-    }
-
-    /// The number of the term `key` stands for (an ideograph, a bigram or a short run: see
-    /// `termNumber`, `bigramNumber` and `runTermNumber`, whose keys never collide).
     @inline(__always)
-    private mutating func tableTermNumber(key: UInt64, bytes: () -> [UInt8]) -> Int {
+    private mutating func tableTermNumber(key: UInt64) -> Int {
         if let number = tableTerms.number(for: key) {
             return number
         }
-        let number = newTerm(bytes())
+        _Occurrences.appendTerm(ofKey: key, to: &termBytes)
+        let number = addTerm()
         tableTerms.insert(key, number: number)
         return number
     }
 
-    private mutating func newTerm(_ bytes: [UInt8]) -> Int {
+    private mutating func longRunTermNumber(_ run: ArraySlice<UInt8>) -> Int {
+        let bytes = Array(run)
+        if let number = runTerms[bytes] {
+            return number
+        }
         termBytes += bytes
+        let number = addTerm()
+        runTerms[bytes] = number
+        return number
+    }
+
+    /// Adds a term whose bytes were just appended to `termBytes`, and returns its number.
+    private mutating func addTerm() -> Int {
         termStarts.append(termBytes.count)
         postings.append(_TermPostings(pool: pool))
         return postings.count - 1

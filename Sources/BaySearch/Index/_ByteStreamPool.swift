@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// Many growing byte streams in shared pages: the postings of every term of a segment being
 /// built, without an array (and its allocations) per term. Lucene's `ByteBlockPool` and
 /// tantivy's memory arena do the same.
@@ -78,6 +80,18 @@ final class _ByteStreamPool {
         assert(stream.write < stream.end && stream.write >> 16 < usedPages, "a stream writes outside its last chunk")
         pointer(stream.write).storeBytes(of: byte, as: UInt8.self)
         stream.write += 1
+    }
+
+    /// Starts loading the cache line the next byte of `stream` goes to.
+    @inline(__always)
+    func prefetch(_ stream: Stream) {
+        bay_prefetch(pointer(stream.write))
+    }
+
+    /// Starts loading the first chunk of `stream`, where `copy` starts.
+    @inline(__always)
+    func prefetchStart(of stream: Stream) {
+        bay_prefetch(pointer(stream.head))
     }
 
     /// Appends the bytes of `stream` to `output`.

@@ -12,6 +12,10 @@ final class _DocumentQueue: @unchecked Sendable {
     private var closed = false
     private var cancelled = false
     private var waitingBytes = 0
+    /// Whether the reading thread waits for room, and how many workers wait for documents:
+    /// nobody is woken who is not waiting.
+    private var readerWaits = false
+    private var waitingWorkers = 0
     private let capacityBytes: Int
 
     init(capacityBytes: Int) {
@@ -19,18 +23,29 @@ final class _DocumentQueue: @unchecked Sendable {
     }
 
     /// Waits for room, then adds `document`. Returns false once the queue was cancelled.
+    ///
+    /// A full queue is left to drain to half its capacity before the reader adds to it
+    /// again: waking the reader for every document a worker takes would cost a context
+    /// switch per document, on cores the workers need.
     func push(_ document: SourceDocument) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while head < waiting.count && waitingBytes + document.text.count > capacityBytes && !cancelled {
-            condition.wait()
+        if head < waiting.count && waitingBytes + document.text.count > capacityBytes {
+            readerWaits = true
+            while head < waiting.count
+                && (waitingBytes > capacityBytes / 2 || waitingBytes + document.text.count > capacityBytes) && !cancelled {
+                condition.wait()
+            }
+            readerWaits = false
         }
         guard !cancelled else {
             return false
         }
         waiting.append(document)
         waitingBytes += document.text.count
-        condition.broadcast()
+        if waitingWorkers > 0 {
+            condition.broadcast()
+        }
         return true
     }
 
@@ -39,7 +54,9 @@ final class _DocumentQueue: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while head == waiting.count && !closed && !cancelled {
+            waitingWorkers += 1
             condition.wait()
+            waitingWorkers -= 1
         }
         guard !cancelled, head < waiting.count else {
             return nil
@@ -51,7 +68,9 @@ final class _DocumentQueue: @unchecked Sendable {
             waiting.removeFirst(head)
             head = 0
         }
-        condition.broadcast()
+        if readerWaits && waitingBytes <= capacityBytes / 2 {
+            condition.broadcast()
+        }
         return document
     }
 

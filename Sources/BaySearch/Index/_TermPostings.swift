@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// One term's postings while a segment is built: two streams in the writer's
 /// `_ByteStreamPool` and the little state needed to extend them.
 ///
@@ -48,6 +50,21 @@ struct _TermPostings {
         pool.appendVarInt(UInt64(delta), to: &positions)
         lastPosition = position
         frequency += 1
+    }
+
+    /// Starts loading where the next position, and the next document entry, will be
+    /// written (`SegmentWriter.invert`).
+    @inline(__always)
+    func prefetchWrites(_ pool: _ByteStreamPool) {
+        pool.prefetch(positions)
+        pool.prefetch(documents)
+    }
+
+    /// Starts loading the first chunk of each stream, where `encode` starts reading.
+    @inline(__always)
+    func prefetchStarts(_ pool: _ByteStreamPool) {
+        pool.prefetchStart(of: documents)
+        pool.prefetchStart(of: positions)
     }
 
     private mutating func writeDocument(_ pool: _ByteStreamPool) {
@@ -120,5 +137,19 @@ struct _TermPostings {
             preconditionFailure("_TermPostings holds a truncated integer")
         }
         return value
+    }
+}
+
+extension UnsafeMutableBufferPointer where Element == _TermPostings {
+    /// Starts loading every cache line of term `term`'s entry (`SegmentWriter.invert`).
+    @inline(__always)
+    func prefetch(_ term: Int) {
+        guard let base = baseAddress else {
+            return
+        }
+        let entry = UnsafeRawPointer(base + term)
+        bay_prefetch(entry)
+        bay_prefetch(entry + MemoryLayout<_TermPostings>.size / 2)
+        bay_prefetch(entry + MemoryLayout<_TermPostings>.size - 1)
     }
 }
