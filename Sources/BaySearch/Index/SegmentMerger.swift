@@ -27,38 +27,75 @@ enum SegmentMerger {
         _ segments: [SegmentReader], to path: String, twoThreadsFrom: Int = twoThreadPostingsBytes
     ) throws(IndexError) -> Result {
         let file = try _SegmentFileWriter(path: path)
-        // renumbered[s][d]: the merged number of document d of segment s, or -1 if deleted.
-        var renumbered: [[Int32]] = []
+        let renumbered = try renumber(segments, path: path)
+        // The second thread, if any, merges the upper terms while this one copies the
+        // documents and merges the lower terms.
+        let (upper, lowerRanges) = try splitTerms(segments, renumbered: renumbered, nextTo: path, twoThreadsFrom: twoThreadsFrom)
+        do {
+            let (documentCount, totalWords) = try writeDocuments(segments, to: file, path: path)
+            file.beginSection(.postings)
+            var dictionary = try mergeTerms(segments, ranges: lowerRanges, renumbered: renumbered) {
+                encoded throws(IndexError) in try file.append(encoded)
+            }
+            if let upper {
+                dictionary.append(contentsOf: try upper.wait())
+                try upper.spill.forEachChunk { chunk throws(IndexError) in try file.append(chunk) }
+            }
+            try dictionary.write(to: file)
+            try file.finish(documentCount: documentCount, totalWords: totalWords, termCount: dictionary.count)
+            return Result(documentCount: documentCount, bytes: file.offset)
+        } catch {
+            _ = try? upper?.wait()  // the thread reads the segments: they must outlive it
+            throw error
+        }
+    }
+
+    /// renumbered[s][d]: the merged number of document d of segment s, or -1 if deleted.
+    private static func renumber(_ segments: [SegmentReader], path: String) throws(IndexError) -> [[Int32]] {
+        let liveCount = segments.reduce(0) { $0 + $1.documentCount - $1.deleted.count }
+        guard liveCount <= Int(Int32.max) else {
+            throw .unwritable(path: path, reason: "the merged segment would exceed the format's limits")
+        }
+        var next: Int32 = 0
+        return segments.map { segment in
+            (0..<segment.documentCount).map { document in
+                guard !segment.deleted.contains(document) else {
+                    return -1
+                }
+                next += 1
+                return next - 1
+            }
+        }
+    }
+
+    /// Writes the live documents' sections (records, lengths, ids and titles, stored texts,
+    /// checkpoints), copied as they are; returns their count and total words.
+    private static func writeDocuments(
+        _ segments: [SegmentReader], to file: _SegmentFileWriter, path: String
+    ) throws(IndexError) -> (documentCount: Int, totalWords: Int) {
         var records = _DocumentRecords()
         var textStart = 0
         var checkpointStart = 0
-        var documentCount = 0
-        var totalWords = 0
+        var (documentCount, totalWords) = (0, 0)
         var reading = _ReadPages()
-        for segment in segments {
-            var numbers = [Int32](repeating: -1, count: segment.documentCount)
-            for document in 0..<segment.documentCount where !segment.deleted.contains(document) {
-                let stored = try segment.storedText(of: document)
-                reading.read(stored.bytes.count, of: segment)
-                let checkpoints = try segment.checkpointBytes(of: document)
-                let wordCount = try segment.wordCount(of: document)
-                records.append(
-                    idLength: try segment.id(of: document).utf8.count,
-                    titleLength: try segment.title(of: document).utf8.count,
-                    textStart: textStart, storedLength: stored.bytes.count, textLength: stored.textLength,
-                    wordCount: wordCount, compressed: stored.compressed,
-                    checkpointStart: checkpointStart, checkpointLength: checkpoints.count,
-                    contentHash: try segment.contentHash(of: document))
-                textStart += stored.bytes.count
-                checkpointStart += checkpoints.count
-                totalWords += wordCount
-                numbers[document] = Int32(documentCount)
-                documentCount += 1
-            }
-            renumbered.append(numbers)
-            segment.releaseReadPages()
+        try forEachLiveDocument(segments) { segment, document throws(IndexError) in
+            let stored = try segment.storedText(of: document)
+            reading.read(stored.bytes.count, of: segment)
+            let checkpoints = try segment.checkpointBytes(of: document)
+            let wordCount = try segment.wordCount(of: document)
+            records.append(
+                idLength: try segment.id(of: document).utf8.count,
+                titleLength: try segment.title(of: document).utf8.count,
+                textStart: textStart, storedLength: stored.bytes.count, textLength: stored.textLength,
+                wordCount: wordCount, compressed: stored.compressed,
+                checkpointStart: checkpointStart, checkpointLength: checkpoints.count,
+                contentHash: try segment.contentHash(of: document))
+            textStart += stored.bytes.count
+            checkpointStart += checkpoints.count
+            totalWords += wordCount
+            documentCount += 1
         }
-        guard documentCount <= Int(Int32.max), checkpointStart <= Int(UInt32.max), records.stringBytes <= Int(UInt32.max) else {
+        guard checkpointStart <= Int(UInt32.max), records.stringBytes <= Int(UInt32.max) else {
             throw .unwritable(path: path, reason: "the merged segment would exceed the format's limits")
         }
         file.beginSection(.documents)
@@ -76,17 +113,11 @@ enum SegmentMerger {
             try file.append(stored)
             reading.read(stored.count, of: segment)
         }
-        segments.forEach { $0.releaseReadPages() }
         file.beginSection(.checkpoints)
         try forEachLiveDocument(segments) { segment, document throws(IndexError) in
             try file.append(try segment.checkpointBytes(of: document))
         }
-        segments.forEach { $0.releaseReadPages() }
-        file.beginSection(.postings)
-        let dictionary = try mergePostings(segments, renumbered: renumbered, into: file, twoThreadsFrom: twoThreadsFrom)
-        try dictionary.write(to: file)
-        try file.finish(documentCount: documentCount, totalWords: totalWords, termCount: dictionary.count)
-        return Result(documentCount: documentCount, bytes: file.offset)
+        return (documentCount, totalWords)
     }
 
     /// Calls `body` with every live document, releasing each segment's read pages once done.
@@ -101,35 +132,23 @@ enum SegmentMerger {
         }
     }
 
-    /// Merges the segments' postings into `file` and returns their dictionary. A large merge
-    /// splits the terms at a pivot: this thread merges the terms below it into `file` while
-    /// a second merges the others into a spill file, copied in after them.
-    private static func mergePostings(
-        _ segments: [SegmentReader], renumbered: [[Int32]], into file: _SegmentFileWriter, twoThreadsFrom: Int
-    ) throws(IndexError) -> _TermDictionaryBuilder {
+    /// How a merge's terms divide between threads: for a large merge, a second thread is
+    /// started on the terms above a pivot, merging them into a spill file next to `path`,
+    /// and the ranges below it are returned for this thread; otherwise no thread and every
+    /// term.
+    private static func splitTerms(
+        _ segments: [SegmentReader], renumbered: [[Int32]], nextTo path: String, twoThreadsFrom: Int
+    ) throws(IndexError) -> (upper: _UpperTermsMerge?, lowerRanges: [Range<Int>]) {
         let postingsBytes = segments.reduce(0) { $0 + $1.size(of: .postings) }
         guard ProcessInfo.processInfo.activeProcessorCount > 1, postingsBytes >= twoThreadsFrom,
               let splits = try splitPoints(segments) else {
-            return try mergeTerms(segments, ranges: segments.map { 0..<$0.termCount }, renumbered: renumbered) {
-                encoded throws(IndexError) in try file.append(encoded)
-            }
+            return (nil, segments.map { 0..<$0.termCount })
         }
         let upper = _UpperTermsMerge(
             segments: segments, ranges: zip(segments, splits).map { $1..<$0.termCount }, renumbered: renumbered,
-            spill: try _SpillFile(directory: (file.path as NSString).deletingLastPathComponent))
+            spill: try _SpillFile(directory: (path as NSString).deletingLastPathComponent))
         upper.start()
-        var dictionary: _TermDictionaryBuilder
-        do {
-            dictionary = try mergeTerms(segments, ranges: splits.map { 0..<$0 }, renumbered: renumbered) {
-                encoded throws(IndexError) in try file.append(encoded)
-            }
-        } catch {
-            _ = try? upper.wait()  // the thread reads the segments: they must outlive it
-            throw error
-        }
-        dictionary.append(contentsOf: try upper.wait())
-        try upper.spill.forEachChunk { chunk throws(IndexError) in try file.append(chunk) }
-        return dictionary
+        return (upper, splits.map { 0..<$0 })
     }
 
     /// Where each segment's terms divide at a pivot term, the one halfway through the
@@ -259,6 +278,7 @@ private final class _UpperTermsMerge: @unchecked Sendable {
     let spill: _SpillFile
     private var result: Result<_TermDictionaryBuilder, IndexError> = .success(_TermDictionaryBuilder())
     private let finished = DispatchSemaphore(value: 0)
+    private var joined = false
 
     init(segments: [SegmentReader], ranges: [Range<Int>], renumbered: [[Int32]], spill: _SpillFile) {
         (self.segments, self.ranges, self.renumbered, self.spill) = (segments, ranges, renumbered, spill)
@@ -277,9 +297,12 @@ private final class _UpperTermsMerge: @unchecked Sendable {
         thread.start()
     }
 
-    /// The upper terms' dictionary, once the thread is done.
+    /// The upper terms' dictionary, once the thread is done; may be asked again.
     func wait() throws(IndexError) -> _TermDictionaryBuilder {
-        finished.wait()
+        if !joined {
+            finished.wait()
+            joined = true
+        }
         return try result.get()
     }
 }

@@ -40,8 +40,8 @@ struct SegmentWriter {
     private var termStarts: [Int] = [0]
     /// Ideographs, bigrams and runs of up to 7 bytes, by their `_Occurrences` key.
     private var tableTerms = _TermTable()
-    /// Longer runs.
-    private var runTerms: [[UInt8]: Int] = [:]
+    /// Longer runs, by a hash of their bytes.
+    private var runTerms = _LongRunTerms()
     private var stringBytes = 0
     /// Scratch space for `invert`.
     private var scratchOccurrences = _Occurrences()
@@ -66,7 +66,7 @@ struct SegmentWriter {
         termStarts.removeAll(keepingCapacity: true)
         termStarts.append(0)
         tableTerms.removeAll()
-        runTerms.removeAll(keepingCapacity: true)
+        runTerms.removeAll()
         stringBytes = 0
     }
 
@@ -168,9 +168,9 @@ struct SegmentWriter {
                     if index + distance < count {
                         postings.prefetch(Int(entries[index + distance] >> 32))
                     }
-                    // Half way there, the entry is in cache and tells where its streams write.
+                    // Half way there, the entry is in cache and tells where its positions go.
                     if index + distance / 2 < count {
-                        postings[Int(entries[index + distance / 2] >> 32)].prefetchWrites(pool)
+                        postings[Int(entries[index + distance / 2] >> 32)].prefetchPositionWrite(pool)
                     }
                     postings[Int(entries[index] >> 32)].add(
                         position: UInt32(truncatingIfNeeded: entries[index]), document: document, pool: pool)
@@ -253,13 +253,12 @@ struct SegmentWriter {
     }
 
     private mutating func longRunTermNumber(_ run: ArraySlice<UInt8>) -> Int {
-        let bytes = Array(run)
-        if let number = runTerms[bytes] {
+        if let number = runTerms.number(of: run, terms: termBytes, starts: termStarts) {
             return number
         }
-        termBytes += bytes
+        termBytes += run
         let number = addTerm()
-        runTerms[bytes] = number
+        runTerms.insert(run, number: number)
         return number
     }
 

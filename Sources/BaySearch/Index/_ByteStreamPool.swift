@@ -84,7 +84,7 @@ final class _ByteStreamPool {
 
     /// Starts loading the cache line the next byte of `stream` goes to.
     @inline(__always)
-    func prefetch(_ stream: Stream) {
+    func prefetchWrite(of stream: Stream) {
         bay_prefetch(pointer(stream.write))
     }
 
@@ -101,12 +101,15 @@ final class _ByteStreamPool {
         let lastChunk = stream.end - _ByteStreamPool.headerSize - _ByteStreamPool.payloadSize(stream.level)
         while true {
             let payload = chunk + _ByteStreamPool.headerSize
-            let end = chunk == lastChunk ? stream.write : payload + _ByteStreamPool.payloadSize(level)
-            output.append(contentsOf: UnsafeRawBufferPointer(start: pointer(payload), count: end - payload))
-            if chunk == lastChunk {
+            guard chunk != lastChunk else {
+                output.append(contentsOf: UnsafeRawBufferPointer(start: pointer(payload), count: stream.write - payload))
                 return
             }
-            chunk = Int(pointer(chunk).loadUnaligned(as: UInt64.self))
+            // The next chunk starts loading while this one is copied.
+            let next = Int(pointer(chunk).loadUnaligned(as: UInt64.self))
+            bay_prefetch(pointer(next))
+            output.append(contentsOf: UnsafeRawBufferPointer(start: pointer(payload), count: _ByteStreamPool.payloadSize(level)))
+            chunk = next
             level = min(level + 1, _ByteStreamPool.largestLevel)
         }
     }

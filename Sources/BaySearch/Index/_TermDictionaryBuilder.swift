@@ -8,7 +8,7 @@ struct _TermDictionaryBuilder {
     private(set) var count = 0
 
     mutating func append(term: some Collection<UInt8>, postingsLength: Int) {
-        SegmentSerializer.appendInteger(UInt32(termBytes.count), to: &termStarts)
+        SegmentSerializer.appendInteger(UInt32(truncatingIfNeeded: termBytes.count), to: &termStarts)
         termBytes.append(contentsOf: term)
         SegmentSerializer.appendInteger(UInt32(truncatingIfNeeded: postingsEnd), to: &postingStarts)
         postingsEnd += postingsLength
@@ -16,15 +16,18 @@ struct _TermDictionaryBuilder {
     }
 
     /// Appends the terms of `other` after these, their postings after these postings: how
-    /// the two halves of a merge split by term join.
+    /// the two halves of a merge split by term join. Offsets that outgrow 32 bits wrap here
+    /// and are refused by `write`, which checks the totals.
     mutating func append(contentsOf other: _TermDictionaryBuilder) {
         for index in 0..<other.count {
-            let last = index + 1 == other.count
-            let term = other.offset(index, in: other.termStarts)..<(last ? other.termBytes.count : other.offset(index + 1, in: other.termStarts))
-            let postingsStart = other.offset(index, in: other.postingStarts)
-            let postingsEnd = last ? other.postingsEnd : other.offset(index + 1, in: other.postingStarts)
-            append(term: other.termBytes[term], postingsLength: postingsEnd - postingsStart)
+            SegmentSerializer.appendInteger(
+                UInt32(truncatingIfNeeded: termBytes.count + other.offset(index, in: other.termStarts)), to: &termStarts)
+            SegmentSerializer.appendInteger(
+                UInt32(truncatingIfNeeded: postingsEnd + other.offset(index, in: other.postingStarts)), to: &postingStarts)
         }
+        termBytes += other.termBytes
+        postingsEnd += other.postingsEnd
+        count += other.count
     }
 
     /// Entry `index` of an offset table of little-endian u32s.

@@ -52,12 +52,10 @@ struct _TermPostings {
         frequency += 1
     }
 
-    /// Starts loading where the next position, and the next document entry, will be
-    /// written (`SegmentWriter.invert`).
+    /// Starts loading where the next position will be written (`SegmentWriter.invert`).
     @inline(__always)
-    func prefetchWrites(_ pool: _ByteStreamPool) {
-        pool.prefetch(positions)
-        pool.prefetch(documents)
+    func prefetchPositionWrite(_ pool: _ByteStreamPool) {
+        pool.prefetchWrite(of: positions)
     }
 
     /// Starts loading the first chunk of each stream, where `encode` starts reading.
@@ -141,7 +139,8 @@ struct _TermPostings {
 }
 
 extension UnsafeMutableBufferPointer where Element == _TermPostings {
-    /// Starts loading every cache line of term `term`'s entry (`SegmentWriter.invert`).
+    /// Starts loading the cache lines of term `term`'s entry (`SegmentWriter.invert`): its
+    /// first and last, which is all of it unless it straddles three.
     @inline(__always)
     func prefetch(_ term: Int) {
         guard let base = baseAddress else {
@@ -149,7 +148,6 @@ extension UnsafeMutableBufferPointer where Element == _TermPostings {
         }
         let entry = UnsafeRawPointer(base + term)
         bay_prefetch(entry)
-        bay_prefetch(entry + MemoryLayout<_TermPostings>.size / 2)
         bay_prefetch(entry + MemoryLayout<_TermPostings>.size - 1)
     }
 }
