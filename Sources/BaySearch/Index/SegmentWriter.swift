@@ -166,7 +166,7 @@ struct SegmentWriter {
             postings.withUnsafeMutableBufferPointer { postings in
                 for index in 0..<count {
                     if index + distance < count {
-                        postings.prefetch(Int(entries[index + distance] >> 32))
+                        UnsafeBufferPointer(postings).prefetch(Int(entries[index + distance] >> 32))
                     }
                     // Half way there, the entry is in cache and tells where its positions go.
                     if index + distance / 2 < count {
@@ -227,8 +227,14 @@ struct SegmentWriter {
         var scratch = _TermPostings.Scratch()
         for blockStart in stride(from: 0, to: terms.count, by: blockSize) {
             block.removeAll(keepingCapacity: true)
-            for term in terms[blockStart..<min(blockStart + blockSize, terms.count)] {
-                block.append((postings[term], termStarts[term]..<termStarts[term + 1]))
+            postings.withUnsafeBufferPointer { postings in
+                for index in blockStart..<min(blockStart + blockSize, terms.count) {
+                    if index + SegmentWriter.prefetchDistance < terms.count {
+                        postings.prefetch(terms[index + SegmentWriter.prefetchDistance])
+                    }
+                    let term = terms[index]
+                    block.append((postings[term], termStarts[term]..<termStarts[term + 1]))
+                }
             }
             for (offset, (termPostings, bytes)) in block.enumerated() {
                 if offset + SegmentWriter.prefetchDistance < block.count {

@@ -138,7 +138,7 @@ struct _TermPostings {
     }
 }
 
-extension UnsafeMutableBufferPointer where Element == _TermPostings {
+extension UnsafeBufferPointer where Element == _TermPostings {
     /// Starts loading the cache lines of term `term`'s entry (`SegmentWriter.invert`): its
     /// first and last, which is all of it unless it straddles three.
     @inline(__always)
