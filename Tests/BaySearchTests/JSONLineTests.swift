@@ -61,6 +61,28 @@ import Testing
         #expect(JSONLineTests.fast(Array(#"{"id": "a", "text": ""#.utf8) + [0xFF, 0x22, 0x7D]) == nil)
     }
 
+    /// Plain ASCII is skipped eight bytes at a time: a quote, an escape, a control byte, a
+    /// multi-byte character or a byte that is not UTF-8 is seen at every place in a word.
+    @Test func everyByteOfAWordCounts() {
+        let specials: [(bytes: [UInt8], accepted: Bool)] = [
+            (Array(#"\""#.utf8), true), (Array(#"\\"#.utf8), true), (Array(#"\n"#.utf8), true), (Array("港".utf8), true),
+            (Array("é".utf8), true), (Array("😀".utf8), true), ([0x1F], false), ([0x0A], false), ([0x7F], true),
+            ([0xFF], false), ([0xE6, 0xB8], false), ([0xED, 0xA0, 0x80], false), ([0xE0, 0x80, 0xAF], false),
+            ([0xC0, 0xAF], false), ([0xF4, 0x90, 0x80, 0x80], false),
+        ]
+        for lead in 0..<17 {
+            for special in specials {
+                let line = Array(#"{"id": "a", "text": ""#.utf8) + Array(repeating: UInt8(ascii: "x"), count: lead)
+                    + special.bytes + Array(#"xxxxxxxxxx"}"#.utf8)
+                let fast = JSONLineTests.fast(line)
+                #expect((fast != nil) == special.accepted, "\(special.bytes) after \(lead) bytes")
+                if let fast {
+                    #expect(fast == JSONLineTests.reference(line), "\(special.bytes) after \(lead) bytes")
+                }
+            }
+        }
+    }
+
     /// Damaged copies of the valid lines: whatever the fast reader accepts, JSONSerialization
     /// reads the same way.
     @Test func damagedLinesNeverReadDifferently() {

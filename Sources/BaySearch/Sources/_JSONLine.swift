@@ -32,8 +32,11 @@ private struct _Parser {
         if !take(UInt8(ascii: "}")) {
             repeat {
                 skipWhitespace()
-                guard let keyBytes = string(), let key = String(validating: keyBytes, as: UTF8.self),
-                      fields[key] == nil else {
+                guard let keyBytes = string() else {
+                    return nil
+                }
+                let key = String(decoding: keyBytes, as: UTF8.self)  // checked by `string`
+                guard fields[key] == nil else {
                     return nil
                 }
                 skipWhitespace()
@@ -56,6 +59,8 @@ private struct _Parser {
     }
 
     /// A string's UTF-8 with its escapes resolved; nil unless it is valid JSON and UTF-8.
+    /// Every character is checked as it is passed (runs of plain ASCII eight bytes at a
+    /// time), so the value is copied once and never validated again.
     private mutating func string() -> [UInt8]? {
         guard take(UInt8(ascii: "\"")) else {
             return nil
@@ -64,26 +69,63 @@ private struct _Parser {
         var plainStart = index
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                value.append(contentsOf: bytes[plainStart..<index])
+            if byte >= 0x80 {
+                guard let length = _Parser.utf8Length(bytes, at: index) else {
+                    return nil
+                }
+                index += length
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""):
+                value.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[plainStart..<index]))
                 index += 1
-                return String(validating: value, as: UTF8.self) == nil ? nil : value
-            }
-            if byte < 0x20 {
-                return nil
-            }
-            if byte == UInt8(ascii: "\\") {
-                value.append(contentsOf: bytes[plainStart..<index])
+                return value
+            case UInt8(ascii: "\\"):
+                value.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[plainStart..<index]))
                 index += 1
                 guard escape(into: &value) else {
                     return nil
                 }
                 plainStart = index
-            } else {
+            case 0..<0x20:
+                return nil
+            default:
                 index += 1
+                while index + 8 <= bytes.count, _Parser.isPlainASCII(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                    index += 8
+                }
             }
         }
         return nil
+    }
+
+    /// The length of the UTF-8 character starting at `index` with a byte above 0x7F, or nil
+    /// when the bytes there are not UTF-8. The three-byte characters of CJK text are checked
+    /// inline; the rest as `UTF8Encoding.decode` checks them.
+    @inline(__always)
+    private static func utf8Length(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Int? {
+        let lead = bytes[index]
+        if lead >= 0xE1, lead <= 0xEC || lead >= 0xEE, lead <= 0xEF, index + 3 <= bytes.count,
+           bytes[index + 1] & 0xC0 == 0x80, bytes[index + 2] & 0xC0 == 0x80 {
+            return 3  // not E0 (overlong forms) nor ED (surrogates): every continuation is valid
+        }
+        return UTF8Encoding.decode(bytes.assumingMemoryBound(to: UInt8.self), at: index)?.length
+    }
+
+    /// Whether none of the eight bytes of `word` ends plain string text: no quote, no
+    /// backslash, no control character, nothing beyond ASCII. (A zero byte of `x` shows in
+    /// `(x - 0x01…) & ~x & 0x80…`, and only a zero byte does.)
+    @inline(__always)
+    private static func isPlainASCII(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ x: UInt64) -> Bool {
+            (x &- ones) & ~x & highBits != 0
+        }
+        let belowSpace = (word &- 0x20 &* ones) & ~word & highBits != 0
+        return word & highBits == 0 && !belowSpace
+            && !hasZeroByte(word ^ (UInt64(UInt8(ascii: "\"")) &* ones)) && !hasZeroByte(word ^ (UInt64(UInt8(ascii: "\\")) &* ones))
     }
 
     private mutating func escape(into value: inout [UInt8]) -> Bool {
