@@ -94,11 +94,14 @@ enum ASCIIWordCounter {
         }
         var spanStart = 0
         while spanStart < text.count {
-            var spanEnd = spanStart
-            var countable = true
-            while spanEnd < text.count && text[spanEnd] != 0x20 {
-                countable = countable && canCount(text[spanEnd])
-                spanEnd += 1
+            let (spanEnd, countable) = text.withUnsafeBufferPointer { text in
+                var spanEnd = spanStart
+                var uncountable = false
+                while spanEnd < text.count, text[spanEnd] != 0x20 {
+                    uncountable = uncountable || !canCount(text[spanEnd])
+                    spanEnd += 1
+                }
+                return (spanEnd, !uncountable)
             }
             if countable {
                 if asciiStart == nil {
