@@ -2,7 +2,9 @@
 """Compare BaySearch with SQLite FTS5, tantivy and Xapian on the same corpus and queries.
 
 Every engine builds its index from Benchmarks/work/corpus.jsonl (made by make_corpus.py)
-`--runs` times, the median build time being reported, then answers every query of
+`--runs` times, in rounds of one build per engine so that the machine's slow minutes fall
+on all of them, the median build time being reported with the median of the rounds' time
+ratios to BaySearch; then each answers every query of
 Benchmarks/queries.txt (one warm-up pass and `--passes` timed passes). Each engine's hit
 count is printed next to the true count: a naive scan of the corpus that implements
 BaySearch's matching semantics without using any of its code.
@@ -531,24 +533,33 @@ def percentile(values, fraction):
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
-def measure(engine, corpus, queries, work, runs, passes):
-    """Build `runs` times into a fresh directory, then query the last build. Returns a
-    dict of the engine's figures."""
-    index_dir = os.path.join(work, "indexes", engine.slug)
-    seconds = []
+def build_all(engines, corpus, work, runs):
+    """Build every engine's index `runs` times, in rounds of one build each (the order
+    rotating), so that a slow minute on this shared machine slows every engine alike.
+    Returns each engine's build times by slug, in round order."""
+    seconds = {engine.slug: [] for engine in engines}
     for run in range(runs):
-        shutil.rmtree(index_dir, ignore_errors=True)
-        start = time.perf_counter()
-        engine.build(corpus, index_dir)
-        seconds.append(time.perf_counter() - start)
-        log(f"  {engine.name}: build {run + 1}/{runs} {seconds[-1]:.2f} s")
+        shift = run % len(engines)
+        for engine in engines[shift:] + engines[:shift]:
+            index_dir = os.path.join(work, "indexes", engine.slug)
+            shutil.rmtree(index_dir, ignore_errors=True)
+            start = time.perf_counter()
+            engine.build(corpus, index_dir)
+            seconds[engine.slug].append(time.perf_counter() - start)
+            log(f"  {engine.name}: build {run + 1}/{runs} {seconds[engine.slug][-1]:.2f} s")
+    return seconds
+
+
+def measure(engine, queries, work, passes, builds):
+    """Query the engine's last build; returns a dict of its figures, `builds` included."""
+    index_dir = os.path.join(work, "indexes", engine.slug)
     start = time.perf_counter()
     totals, latencies = engine.search_all(index_dir, queries, passes)
     log(f"  {engine.name}: {len(latencies)} timed queries in {time.perf_counter() - start:.2f} s")
     return {
         "engine": engine,
-        "build": statistics.median(seconds),
-        "builds": seconds,
+        "build": statistics.median(builds),
+        "builds": builds,
         "size": directory_size(index_dir),
         "size_details": engine.size_details(index_dir),
         "process_details": engine.process_details(index_dir, queries),
@@ -571,7 +582,7 @@ def report(results, queries, truth, corpus, documents, runs, passes):
     corpus_mb = os.path.getsize(corpus) / 1e6
     lines = [
         f"Corpus: {os.path.basename(corpus)}, {documents} documents, {corpus_mb:.1f} MB of JSONL. "
-        f"Build: median of {runs} runs (MB/s = corpus MB / build s). "
+        f"Build: median of {runs} rounds, one build per engine each (MB/s = corpus MB / build s). "
         f"Latency: {len(queries)} queries x {passes} timed passes after a warm-up pass.",
         "",
         markdown_table(
@@ -584,6 +595,13 @@ def report(results, queries, truth, corpus, documents, runs, passes):
     lines += [f"- {r['engine'].name} index: {r['size_details']}" for r in results if r["size_details"]]
     lines += [f"- {r['engine'].name}: {r['process_details']}" for r in results if r["process_details"]]
     lines += [f"- {r['engine'].name} builds: " + ", ".join(f"{s:.2f}" for s in r["builds"]) + " s" for r in results]
+    ours = next((r for r in results if isinstance(r["engine"], BaySearch)), None)
+    if ours:
+        paired = [f"{r['engine'].name} {statistics.median(p / b for p, b in zip(r['builds'], ours['builds'])):.2f}x"
+                  for r in results if r is not ours]
+        if paired:
+            lines.append("- Build time over BaySearch's, round by round (median of the rounds' ratios): "
+                         + ", ".join(paired))
     lines.append("")
     rows = []
     for i, query in enumerate(queries):
@@ -646,11 +664,8 @@ def main():
     start = time.perf_counter()
     truth = true_counts(corpus, queries)
     log(f"true counts by naive scan: {time.perf_counter() - start:.1f} s")
-    results = []
-    for engine in engines:
-        start = time.perf_counter()
-        results.append(measure(engine, corpus, queries, work, args.runs, args.passes))
-        log(f"{engine.name}: {time.perf_counter() - start:.1f} s in all")
+    builds = build_all(engines, corpus, work, args.runs)
+    results = [measure(engine, queries, work, args.passes, builds[engine.slug]) for engine in engines]
 
     documents = sum(1 for _ in read_corpus(corpus))
     text = report(results, queries, truth, corpus, documents, args.runs, args.passes)

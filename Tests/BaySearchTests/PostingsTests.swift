@@ -121,6 +121,25 @@ import Testing
 
     /// A merge split between two threads writes the same bytes as one thread, with
     /// deletions and with segments whose terms lie all on one side of the pivot.
+    /// The probe that splits a merge's terms between two threads reads each term as the
+    /// segment's reader does. (It once copied a term out of a stream already freed, so the
+    /// split, and with it the merged dictionary, depended on what the allocator reused.)
+    @Test func aDictionaryProbeReadsEveryTermAsTheReaderDoes() throws {
+        let directory = try TemporaryDirectory()
+        try PostingsTests.writeSegment(try Fixtures.corpus().map(\.text), to: directory.path + "/corpus.bay")
+        let segment = try SegmentReader(path: directory.path + "/corpus.bay")
+        let probe = try _DictionaryProbe(segment)
+        var wrong = 0
+        for index in 0..<segment.termCount where try probe.term(at: index) != Array(try segment.termBytes(at: index)) {
+            wrong += 1
+        }
+        #expect(segment.termCount > 5_000)
+        #expect(wrong == 0, "\(wrong) of \(segment.termCount) terms read differently")
+        for index in stride(from: 0, to: segment.termCount, by: 97) {
+            #expect(try probe.firstTerm(notBelow: Array(try segment.termBytes(at: index))) == index)
+        }
+    }
+
     @Test func aMergeOnTwoThreadsWritesWhatOneThreadWrites() throws {
         let directory = try TemporaryDirectory()
         let texts = PostingsTests.texts()

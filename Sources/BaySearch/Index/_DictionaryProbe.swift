@@ -19,7 +19,7 @@ struct _DictionaryProbe {
     /// The folded UTF-8 of the term at `index`.
     func term(at index: Int) throws(IndexError) -> [UInt8] {
         let range = try _TermCursor.entry(index, in: _SectionStream(file), .termStarts, of: .termBytes, segment)
-        return Array(try _SectionStream(file).bytes(range))
+        return try _SectionStream(file).copyBytes(range)
     }
 
     /// The index of the first term, in dictionary order, not below `pivot` (`termCount`

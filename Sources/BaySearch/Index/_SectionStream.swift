@@ -50,6 +50,12 @@ final class _SectionStream {
         return UnsafeRawBufferPointer(rebasing: window[(range.lowerBound - windowStart)..<(range.upperBound - windowStart)])
     }
 
+    /// A copy of the file's bytes `range`, checked, as `bytes` reads them: for a caller
+    /// whose stream does not outlive the call (the bytes `bytes` returns die with it).
+    func copyBytes(_ range: Range<Int>) throws(IndexError) -> [UInt8] {
+        Array(try bytes(range))
+    }
+
     /// A little-endian u32 at `offset`.
     func loadUInt32(at offset: Int) throws(IndexError) -> UInt32 {
         UInt32(littleEndian: try bytes(offset..<offset + 4).loadUnaligned(as: UInt32.self))
