@@ -4,8 +4,8 @@
 Every engine builds its index from Benchmarks/work/corpus.jsonl (made by make_corpus.py)
 `--runs` times, in rounds of one build per engine so that the machine's slow minutes fall
 on all of them, the median build time being reported with the median of the rounds' time
-ratios to BaySearch; then each answers every query of
-Benchmarks/queries.txt (one warm-up pass and `--passes` timed passes). Each engine's hit
+ratios to BaySearch; then each answers every query of Benchmarks/queries.txt in
+`--passes` rounds of one timed pass per engine, each after a warm-up pass. Each engine's hit
 count is printed next to the true count: a naive scan of the corpus that implements
 BaySearch's matching semantics without using any of its code.
 
@@ -550,12 +550,25 @@ def build_all(engines, corpus, work, runs):
     return seconds
 
 
-def measure(engine, queries, work, passes, builds):
-    """Query the engine's last build; returns a dict of its figures, `builds` included."""
+def query_all(engines, queries, work, passes):
+    """Time every engine's queries in `passes` rounds of one timed pass per engine (each
+    after a warm-up pass of its own), the order rotating as in `build_all`. Returns each
+    engine's hit counts and its latencies (µs) by slug."""
+    totals = {}
+    latencies = {engine.slug: [] for engine in engines}
+    for run in range(passes):
+        shift = run % len(engines)
+        for engine in engines[shift:] + engines[:shift]:
+            start = time.perf_counter()
+            totals[engine.slug], timed = engine.search_all(os.path.join(work, "indexes", engine.slug), queries, 1)
+            latencies[engine.slug] += timed
+            log(f"  {engine.name}: pass {run + 1}/{passes}, {len(timed)} timed queries in {time.perf_counter() - start:.2f} s")
+    return totals, latencies
+
+
+def measure(engine, queries, work, builds, totals, latencies):
+    """The engine's figures, from its builds and query times and its last index."""
     index_dir = os.path.join(work, "indexes", engine.slug)
-    start = time.perf_counter()
-    totals, latencies = engine.search_all(index_dir, queries, passes)
-    log(f"  {engine.name}: {len(latencies)} timed queries in {time.perf_counter() - start:.2f} s")
     return {
         "engine": engine,
         "build": statistics.median(builds),
@@ -565,6 +578,7 @@ def measure(engine, queries, work, passes, builds):
         "process_details": engine.process_details(index_dir, queries),
         "median": statistics.median(latencies),
         "p99": percentile(latencies, 0.99),
+        "latencies": latencies,
         "totals": totals,
     }
 
@@ -583,7 +597,8 @@ def report(results, queries, truth, corpus, documents, runs, passes):
     lines = [
         f"Corpus: {os.path.basename(corpus)}, {documents} documents, {corpus_mb:.1f} MB of JSONL. "
         f"Build: median of {runs} rounds, one build per engine each (MB/s = corpus MB / build s). "
-        f"Latency: {len(queries)} queries x {passes} timed passes after a warm-up pass.",
+        f"Latency: {len(queries)} queries x {passes} timed passes, in rounds of one pass per engine, "
+        f"each after a warm-up pass.",
         "",
         markdown_table(
             ["engine", "build s", "MB/s", "index MB", "median µs", "p99 µs"],
@@ -601,6 +616,15 @@ def report(results, queries, truth, corpus, documents, runs, passes):
                   for r in results if r is not ours]
         if paired:
             lines.append("- Build time over BaySearch's, round by round (median of the rounds' ratios): "
+                         + ", ".join(paired))
+
+        def pass_medians(r):
+            n = len(queries)
+            return [statistics.median(r["latencies"][i:i + n]) for i in range(0, len(r["latencies"]), n)]
+        paired = [f"{r['engine'].name} {statistics.median(p / b for p, b in zip(pass_medians(r), pass_medians(ours))):.2f}x"
+                  for r in results if r is not ours]
+        if paired:
+            lines.append("- Median query time over BaySearch's, pass by pass (median of the passes' ratios): "
                          + ", ".join(paired))
     lines.append("")
     rows = []
@@ -665,7 +689,9 @@ def main():
     truth = true_counts(corpus, queries)
     log(f"true counts by naive scan: {time.perf_counter() - start:.1f} s")
     builds = build_all(engines, corpus, work, args.runs)
-    results = [measure(engine, queries, work, args.passes, builds[engine.slug]) for engine in engines]
+    totals, latencies = query_all(engines, queries, work, args.passes)
+    results = [measure(engine, queries, work, builds[engine.slug], totals[engine.slug], latencies[engine.slug])
+               for engine in engines]
 
     documents = sum(1 for _ in read_corpus(corpus))
     text = report(results, queries, truth, corpus, documents, args.runs, args.passes)
