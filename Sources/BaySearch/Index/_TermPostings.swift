@@ -139,7 +139,7 @@ struct _TermPostings {
 }
 
 extension UnsafeBufferPointer where Element == _TermPostings {
-    /// Starts loading the cache lines of term `term`'s entry (`SegmentWriter.invert`): its
+    /// Starts loading the cache lines of term `term`'s entry (`SegmentWriter`): its
     /// first and last, which is all of it unless it straddles three.
     @inline(__always)
     func prefetch(_ term: Int) {
