@@ -266,9 +266,10 @@ private struct _ReadPages {
 /// spill file.
 ///
 /// Both threads use the same `SegmentReader`s, which are not thread-safe in general (they
-/// remember which blocks of their mapping they have checked), but a merge reads only what
-/// never changes: their headers, section offsets and deletions. Postings and dictionaries
-/// come through each cursor's own descriptor and checked windows.
+/// remember which blocks of their mapping they have checked, and the other thread checks
+/// blocks as it copies the documents), but this one reads of them only what never changes:
+/// their headers, section offsets and deletions. Its postings and dictionaries come through
+/// each cursor's own descriptor and checked windows, never through the mappings.
 private final class _UpperTermsMerge: @unchecked Sendable {
     // The thread reads these and writes `result` and `spill`; the caller touches them only
     // after `finished` is signalled.
