@@ -70,6 +70,19 @@ enum UTF8Encoding {
         return UInt32(lead & 0x0F) << 12 | UInt32(second & 0x3F) << 6 | UInt32(third & 0x3F)
     }
 
+    /// The length of the UTF-8 scalar starting at `index`, or nil where `decode` returns nil:
+    /// for checking text without decoding it. The three-byte characters of CJK text are
+    /// checked inline.
+    @inline(__always)
+    static func scalarLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
+        let lead = bytes[index]
+        if lead >= 0xE1, lead <= 0xEC || lead >= 0xEE, lead <= 0xEF, index + 3 <= bytes.count,
+           bytes[index + 1] & 0xC0 == 0x80, bytes[index + 2] & 0xC0 == 0x80 {
+            return 3  // not E0 (overlong forms) nor ED (surrogates): every continuation is valid
+        }
+        return decode(bytes, at: index)?.length
+    }
+
     /// Decodes the scalar starting at `index`; returns nil when the bytes there are not UTF-8
     /// (truncated, overlong, a surrogate or beyond U+10FFFF).
     @inline(__always)

@@ -70,7 +70,7 @@ private struct _Parser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte >= 0x80 {
-                guard let length = _Parser.utf8Length(bytes, at: index) else {
+                guard let length = UTF8Encoding.scalarLength(bytes.assumingMemoryBound(to: UInt8.self), at: index) else {
                     return nil
                 }
                 index += length
@@ -98,19 +98,6 @@ private struct _Parser {
             }
         }
         return nil
-    }
-
-    /// The length of the UTF-8 character starting at `index` with a byte above 0x7F, or nil
-    /// when the bytes there are not UTF-8. The three-byte characters of CJK text are checked
-    /// inline; the rest as `UTF8Encoding.decode` checks them.
-    @inline(__always)
-    private static func utf8Length(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Int? {
-        let lead = bytes[index]
-        if lead >= 0xE1, lead <= 0xEC || lead >= 0xEE, lead <= 0xEF, index + 3 <= bytes.count,
-           bytes[index + 1] & 0xC0 == 0x80, bytes[index + 2] & 0xC0 == 0x80 {
-            return 3  // not E0 (overlong forms) nor ED (surrogates): every continuation is valid
-        }
-        return UTF8Encoding.decode(bytes.assumingMemoryBound(to: UInt8.self), at: index)?.length
     }
 
     /// Whether none of the eight bytes of `word` ends plain string text: no quote, no
