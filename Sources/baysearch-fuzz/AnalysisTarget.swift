@@ -103,7 +103,7 @@ final class AnalysisTarget: FuzzTarget {
 
     private func checkWordCount(_ document: Analyzer.Document) {
         do {
-            let icu = try segmenter.countWords(in: document.text.segmenterInput, asciiFastPath: false)
+            let icu = try segmenter.countWords(in: document.text.segmenterInput, takesShortcuts: false)
             precondition(document.wordCount == icu, "\(document.wordCount) words, ICU counts \(icu)")
         } catch {
             preconditionFailure("ICU failed to count words: \(error)")

@@ -81,7 +81,7 @@ struct BenchCommand: ParsableCommand {
         let fastPathMismatches = try BenchCommand.fastPathMismatches(prepared)
         let icuSeconds = try median(runs) {
             try BenchCommand.parallel(prepared.count, threads: threads) { tools, index in
-                _ = try tools.segmenter.countWords(in: prepared[index], asciiFastPath: false)
+                _ = try tools.segmenter.countWords(in: prepared[index], takesShortcuts: false)
             }
         }
         let analysisSeconds = try median(runs) {
@@ -137,7 +137,7 @@ struct BenchCommand: ParsableCommand {
     private static func fastPathMismatches(_ prepared: [[UInt16]]) throws -> Int {
         let segmenter = try WordSegmenter()
         var mismatches = 0
-        for text in prepared where try segmenter.countWords(in: text) != segmenter.countWords(in: text, asciiFastPath: false) {
+        for text in prepared where try segmenter.countWords(in: text) != segmenter.countWords(in: text, takesShortcuts: false) {
             mismatches += 1
         }
         return mismatches

@@ -12,7 +12,7 @@ import Testing
 
     private func counts(_ text: String) throws -> (fast: Int, icu: Int) {
         let input = try analyzer.tokenizer.analyze(Array(text.utf8), segmenterInput: true).segmenterInput
-        return (try segmenter.countWords(in: input), try segmenter.countWords(in: input, asciiFastPath: false))
+        return (try segmenter.countWords(in: input), try segmenter.countWords(in: input, takesShortcuts: false))
     }
 
     @Test func countsTheRulesThatJoinWords() throws {

@@ -9,6 +9,10 @@ import CICU
 /// spaces are not words. Not thread-safe: give each thread its own.
 public final class WordSegmenter {
     private let breaker: OpaquePointer
+    private var openedIdeographRuns: IdeographRunCounter?
+    private var triedIdeographRuns = false
+    /// What is left of a text once its runs of ideographs are counted, reused between texts.
+    private var rest: [UInt16] = []
 
     public init() throws(AnalysisError) {
         guard let breaker = bay_wordbreaker_open() else {
@@ -21,12 +25,22 @@ public final class WordSegmenter {
         bay_wordbreaker_close(breaker)
     }
 
-    /// The number of words in `text`: a document's length for BM25. Spans of plain ASCII
-    /// are counted without ICU (`ASCIIWordCounter`), with the same result.
-    public func countWords(in text: [UInt16], asciiFastPath: Bool = true) throws(AnalysisError) -> Int {
-        guard asciiFastPath else {
+    /// The number of words in `text`: a document's length for BM25. Runs of ideographs
+    /// (`IdeographRunCounter`) and spans of plain ASCII (`ASCIIWordCounter`) are counted
+    /// without ICU's break iterator, with the same result; `takesShortcuts: false` asks ICU
+    /// for everything.
+    public func countWords(in text: [UInt16], takesShortcuts: Bool = true) throws(AnalysisError) -> Int {
+        guard takesShortcuts else {
             return try countWordsWithICU(text[...])
         }
+        guard let ideographRuns else {
+            return try countWordsOutsideIdeographRuns(text)
+        }
+        let words = try ideographRuns.countRuns(in: text, rest: &rest)
+        return try words + countWordsOutsideIdeographRuns(rest)
+    }
+
+    private func countWordsOutsideIdeographRuns(_ text: [UInt16]) throws(AnalysisError) -> Int {
         var count = 0
         try ASCIIWordCounter.split(text, icu: { (stretch) throws(AnalysisError) in
             count += try countWordsWithICU(stretch)
@@ -34,6 +48,16 @@ public final class WordSegmenter {
             count += ASCIIWordCounter.count(span)
         })
         return count
+    }
+
+    /// The ideograph counter, opened on first use (splitting queries does not need it); nil
+    /// when this ICU cannot have one.
+    private var ideographRuns: IdeographRunCounter? {
+        if !triedIdeographRuns {
+            triedIdeographRuns = true
+            openedIdeographRuns = IdeographRunCounter()
+        }
+        return openedIdeographRuns
     }
 
     private func countWordsWithICU(_ text: ArraySlice<UInt16>) throws(AnalysisError) -> Int {

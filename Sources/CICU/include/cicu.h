@@ -27,6 +27,20 @@ int64_t bay_wordbreaker_count_words(BayWordBreaker *breaker, const uint16_t *tex
 int32_t bay_wordbreaker_words(BayWordBreaker *breaker, const uint16_t *text, int32_t length,
                               int32_t *starts, int32_t *ends, int32_t capacity);
 
+/// ICU's CJK dictionary segmentation applied straight to runs of Han ideographs, without the
+/// word breaker's rule pass. Not thread-safe: one per thread.
+typedef struct BayIdeographCounter BayIdeographCounter;
+
+/// Opens the dictionary ICU's word breaker uses for Han, or returns NULL when ICU lacks it or
+/// is not ICU 72, whose segmentation this reproduces.
+BayIdeographCounter *bay_ideograph_counter_open(void);
+void bay_ideograph_counter_close(BayIdeographCounter *counter);
+
+/// The number of words ICU's word breaker finds in `run`, a run of ideographs from
+/// U+3400–U+4DBF and U+4E00–U+9FFF that the surrounding text breaks before and after.
+/// Returns -1 when `run` holds anything else, or when memory runs out.
+int32_t bay_ideograph_counter_count(BayIdeographCounter *counter, const uint16_t *run, int32_t length);
+
 /// NFKC_Casefold of one code point into `out` (UTF-32). Returns the number of code points
 /// written (0 when the code point folds away, e.g. a soft hyphen), or -1 on an error.
 int32_t bay_nfkc_casefold(uint32_t code_point, uint32_t *out, int32_t capacity);
