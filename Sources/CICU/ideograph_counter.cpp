@@ -39,6 +39,9 @@ const uint32_t kUnreached = 0xFFFFFFFFu;
 const uint16_t kFirstIdeograph = 0x3400;
 const uint16_t kLastIdeograph = 0x9FFF;
 
+// The pairs of ideographs whose trie states are kept, in a direct-mapped cache.
+const int kSecondStepBits = 14;
+
 bool is_ideograph(uint16_t unit) {
     return (unit >= 0x3400 && unit <= 0x4DBF) || (unit >= 0x4E00 && unit <= 0x9FFF);
 }
@@ -50,6 +53,15 @@ struct FirstStep {
     int32_t value = 0;
     UStringTrieResult result = USTRINGTRIE_NO_MATCH;
     bool known = false;
+};
+
+// The trie's state after a pair of ideographs: the second step, from a branch that may still
+// hold hundreds of ideographs, is the next costliest. `pair` is 0 while the entry is empty.
+struct SecondStep {
+    uint32_t pair = 0;
+    icu::UCharsTrie::State state;
+    int32_t value = 0;
+    UStringTrieResult result = USTRINGTRIE_NO_MATCH;
 };
 
 // The name of the dictionary ICU's word breaker loads for Han (the brkitr bundle's
@@ -79,6 +91,7 @@ struct BayIdeographCounter {
     UDataMemory *data = NULL;
     icu::UCharsTrie *trie = NULL;
     FirstStep *first_steps = NULL;
+    SecondStep *second_steps = NULL;
     // bestCost[i] and previous[i] for the run's first i ideographs, as in CjkBreakEngine.
     uint32_t *best_cost = NULL;
     int32_t *previous = NULL;
@@ -117,7 +130,8 @@ BayIdeographCounter *bay_ideograph_counter_open(void) {
     // ICU's own operator new returns NULL rather than throwing.
     counter->trie = new icu::UCharsTrie(trie_units);
     counter->first_steps = new (std::nothrow) FirstStep[kLastIdeograph - kFirstIdeograph + 1];
-    if (counter->trie == NULL || counter->first_steps == NULL) {
+    counter->second_steps = new (std::nothrow) SecondStep[1 << kSecondStepBits];
+    if (counter->trie == NULL || counter->first_steps == NULL || counter->second_steps == NULL) {
         bay_ideograph_counter_close(counter);
         return NULL;
     }
@@ -130,6 +144,7 @@ void bay_ideograph_counter_close(BayIdeographCounter *counter) {
     }
     delete counter->trie;
     delete[] counter->first_steps;
+    delete[] counter->second_steps;
     free(counter->best_cost);
     free(counter->previous);
     udata_close(counter->data);
@@ -163,6 +178,20 @@ static const FirstStep &first_step(BayIdeographCounter *counter, uint16_t ideogr
         step.value = USTRINGTRIE_HAS_VALUE(step.result) ? counter->trie->getValue() : 0;
         counter->trie->saveState(step.state);
         step.known = true;
+    }
+    return step;
+}
+
+// The step after `first` to `second`, with the trie standing after `first` when the pair is
+// not cached yet.
+static const SecondStep &second_step(BayIdeographCounter *counter, uint16_t first, uint16_t second) {
+    const uint32_t pair = (uint32_t)first << 16 | second;
+    SecondStep &step = counter->second_steps[(pair * 2654435761u) >> (32 - kSecondStepBits)];
+    if (step.pair != pair) {
+        step.pair = pair;
+        step.result = counter->trie->next(second);
+        step.value = USTRINGTRIE_HAS_VALUE(step.result) ? counter->trie->getValue() : 0;
+        counter->trie->saveState(step.state);
     }
     return step;
 }
@@ -218,8 +247,17 @@ int32_t bay_ideograph_counter_count(BayIdeographCounter *counter, const uint16_t
             if (matched >= limit) {
                 break;
             }
-            result = trie.next(run[start + matched]);
-            value = USTRINGTRIE_HAS_VALUE(result) ? trie.getValue() : 0;
+            if (matched == 1) {
+                const SecondStep &second = second_step(counter, run[start], run[start + 1]);
+                result = second.result;
+                value = second.value;
+                if (result != USTRINGTRIE_NO_MATCH) {
+                    trie.resetToState(second.state);
+                }
+            } else {
+                result = trie.next(run[start + matched]);
+                value = USTRINGTRIE_HAS_VALUE(result) ? trie.getValue() : 0;
+            }
         }
         // A character that is no word of its own is one, at the highest cost.
         if (!has_single) {
