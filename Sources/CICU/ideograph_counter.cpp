@@ -182,11 +182,15 @@ static const FirstStep &first_step(BayIdeographCounter *counter, uint16_t ideogr
     return step;
 }
 
+static inline uint32_t second_step_slot(uint16_t first, uint16_t second) {
+    return (((uint32_t)first << 16 | second) * 2654435761u) >> (32 - kSecondStepBits);
+}
+
 // The step after `first` to `second`, with the trie standing after `first` when the pair is
 // not cached yet.
 static const SecondStep &second_step(BayIdeographCounter *counter, uint16_t first, uint16_t second) {
     const uint32_t pair = (uint32_t)first << 16 | second;
-    SecondStep &step = counter->second_steps[(pair * 2654435761u) >> (32 - kSecondStepBits)];
+    SecondStep &step = counter->second_steps[second_step_slot(first, second)];
     if (step.pair != pair) {
         step.pair = pair;
         step.result = counter->trie->next(second);
@@ -224,6 +228,12 @@ int32_t bay_ideograph_counter_count(BayIdeographCounter *counter, const uint16_t
     }
     icu::UCharsTrie &trie = *counter->trie;
     for (int32_t start = 0; start < length; start++) {
+        // Both caches are met at random and outgrow the CPU's nearest caches: ask for the
+        // next start's entries while this one is worked out.
+        if (start + 2 < length) {
+            __builtin_prefetch(&counter->first_steps[run[start + 1] - kFirstIdeograph]);
+            __builtin_prefetch(&counter->second_steps[second_step_slot(run[start + 1], run[start + 2])]);
+        }
         if (best_cost[start] == kUnreached) {
             continue;
         }
