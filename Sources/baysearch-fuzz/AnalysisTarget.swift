@@ -6,8 +6,9 @@ import BaySearch
 /// valid UTF-8 never is; units ascend by position and by byte range, each range inside the
 /// input; punctuation boundaries lie between units; checkpoints ascend; walking the text
 /// again (`byteRanges`, with and without checkpoints) finds every unit's range, which is
-/// how hits get their match offsets; counting ASCII words without ICU gives ICU's count;
-/// the tokenizer's shortcuts give what its general path gives.
+/// how hits get their match offsets; counting words without ICU's break iterator (runs of
+/// ideographs on ICU's dictionary, ASCII by a state machine) gives its count; the
+/// tokenizer's shortcuts give what its general path gives.
 final class AnalysisTarget: FuzzTarget {
     private let analyzer = Analyzer()
     private let segmenter: WordSegmenter
