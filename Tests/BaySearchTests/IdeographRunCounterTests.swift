@@ -24,7 +24,7 @@ import Testing
 
     @Test func aRunICUBreaksAroundIsCountedAndReplacedByASpace() throws {
         var rest: [UInt16] = []
-        let words = try counter.countRuns(in: Array("港珠澳大桥通车。".utf16), rest: &rest)
+        let words = counter.countRuns(in: Array("港珠澳大桥通车。".utf16), rest: &rest)
         #expect(words == (try icuCount(Array("港珠澳大桥通车".utf16))))
         #expect(words == 6)
         #expect(String(decoding: rest, as: UTF16.self) == " 。")
@@ -32,10 +32,10 @@ import Testing
         // 厮 is no word alone in ICU's dictionary, only the start of 厮守 and 厮混: the cost
         // of an unknown character decides between one word and two.
         for text in ["厮守", "厮混乱", "偸安"] {
-            #expect(try counter.countRuns(in: Array(text.utf16), rest: &rest) == (try icuCount(Array(text.utf16))), "\(text)")
+            #expect(counter.countRuns(in: Array(text.utf16), rest: &rest) == (try icuCount(Array(text.utf16))), "\(text)")
         }
 
-        let mixed = try counter.countRuns(in: Array("CEPA框架 2020年“粤港澳大湾区”".utf16), rest: &rest)
+        let mixed = counter.countRuns(in: Array("CEPA框架 2020年“粤港澳大湾区”".utf16), rest: &rest)
         #expect(mixed == (try icuCount(Array("框架".utf16))) + (try icuCount(Array("年".utf16))) + (try icuCount(Array("粤港澳大湾区".utf16))))
         #expect(String(decoding: rest, as: UTF16.self) == "CEPA  2020 “ ”")
     }
@@ -46,7 +46,7 @@ import Testing
         // the BMP is not one the counter takes.
         for text in ["かな中文", "中文カナ", "中文\u{301}", "中文\u{200D}", "中文_", "_中文", "中文’s", "𠀀中文", "中文𠀀", "한중문"] {
             var rest: [UInt16] = []
-            let words = try counter.countRuns(in: Array(text.utf16), rest: &rest)
+            let words = counter.countRuns(in: Array(text.utf16), rest: &rest)
             #expect(words == 0, "\(text.debugDescription)")
             #expect(rest == Array(text.utf16), "\(text.debugDescription)")
         }

@@ -10,9 +10,10 @@ import CICU
 /// anything else (kana, which joins ideographs in ICU's dictionary runs, combining marks,
 /// ideographs outside the BMP) stay in the text for ICU.
 ///
-///     let counter = IdeographRunCounter()!
-///     var rest: [UInt16] = []
-///     try counter.countRuns(in: Array("港珠澳大桥通车。".utf16), rest: &rest)  // 6; rest is " 。"
+///     if let counter = IdeographRunCounter() {
+///         var rest: [UInt16] = []
+///         counter.countRuns(in: Array("港珠澳大桥通车。".utf16), rest: &rest)  // 6; rest is " 。"
+///     }
 ///
 /// Not thread-safe: give each thread its own.
 final class IdeographRunCounter {
@@ -32,13 +33,13 @@ final class IdeographRunCounter {
     }
 
     /// The words of the runs of ideographs in `text` that ICU breaks around; `rest` becomes
-    /// `text` with each of those runs replaced by a space.
+    /// `text` with each of those runs replaced by a space. A run the counter cannot take
+    /// (it ran out of memory) stays in `rest` for ICU.
     @discardableResult
-    func countRuns(in text: [UInt16], rest: inout [UInt16]) throws(AnalysisError) -> Int {
+    func countRuns(in text: [UInt16], rest: inout [UInt16]) -> Int {
         rest.removeAll(keepingCapacity: true)
         rest.reserveCapacity(text.count)
         var words = 0
-        var failed = false
         text.withUnsafeBufferPointer { text in
             var copied = 0
             var index = 0
@@ -57,8 +58,7 @@ final class IdeographRunCounter {
                 }
                 let count = bay_ideograph_counter_count(counter, text.baseAddress.map { $0 + start }, Int32(index - start))
                 guard count >= 0 else {
-                    failed = true
-                    return
+                    continue
                 }
                 words += Int(count)
                 rest.append(contentsOf: text[copied..<start])
@@ -66,9 +66,6 @@ final class IdeographRunCounter {
                 copied = index
             }
             rest.append(contentsOf: text[copied...])
-        }
-        guard !failed else {
-            throw .segmenterUnavailable
         }
         return words
     }

@@ -36,7 +36,7 @@ public final class WordSegmenter {
         guard let ideographRuns else {
             return try countWordsOutsideIdeographRuns(text)
         }
-        let words = try ideographRuns.countRuns(in: text, rest: &rest)
+        let words = ideographRuns.countRuns(in: text, rest: &rest)
         return try words + countWordsOutsideIdeographRuns(rest)
     }
 
