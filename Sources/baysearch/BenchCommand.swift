@@ -133,7 +133,8 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    /// Documents whose word count differs between the ASCII fast path and ICU alone.
+    /// Documents whose word count differs between the fast paths (runs of ideographs, ASCII)
+    /// and ICU's break iterator alone.
     private static func fastPathMismatches(_ prepared: [[UInt16]]) throws -> Int {
         let segmenter = try WordSegmenter()
         var mismatches = 0

@@ -9,8 +9,9 @@ import CICU
 /// spaces are not words. Not thread-safe: give each thread its own.
 public final class WordSegmenter {
     private let breaker: OpaquePointer
-    private var openedIdeographRuns: IdeographRunCounter?
-    private var triedIdeographRuns = false
+    /// The ideograph counter, opened on first use (splitting queries does not need it); nil
+    /// when this ICU cannot have one.
+    private lazy var ideographRuns = IdeographRunCounter()
     /// What is left of a text once its runs of ideographs are counted, reused between texts.
     private var rest: [UInt16] = []
 
@@ -48,16 +49,6 @@ public final class WordSegmenter {
             count += ASCIIWordCounter.count(span)
         })
         return count
-    }
-
-    /// The ideograph counter, opened on first use (splitting queries does not need it); nil
-    /// when this ICU cannot have one.
-    private var ideographRuns: IdeographRunCounter? {
-        if !triedIdeographRuns {
-            triedIdeographRuns = true
-            openedIdeographRuns = IdeographRunCounter()
-        }
-        return openedIdeographRuns
     }
 
     private func countWordsWithICU(_ text: ArraySlice<UInt16>) throws(AnalysisError) -> Int {
