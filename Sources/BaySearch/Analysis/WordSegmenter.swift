@@ -27,7 +27,7 @@ public final class WordSegmenter {
     }
 
     /// The number of words in `text`: a document's length for BM25. Runs of ideographs
-    /// (`IdeographRunCounter`) and spans of plain ASCII (`ASCIIWordCounter`) are counted
+    /// (`IdeographRunCounter`) and spans of ASCII and common CJK punctuation (`ASCIIWordCounter`) are counted
     /// without ICU's break iterator, with the same result; `takesShortcuts: false` asks ICU
     /// for everything.
     public func countWords(in text: [UInt16], takesShortcuts: Bool = true) throws(AnalysisError) -> Int {
