@@ -15,14 +15,14 @@ struct IndexDirectory {
 
     /// The committed state of an index. `checksum` is the CRC-32C of the manifest encoded
     /// with `checksum` zero, so a damaged manifest is told from a valid one.
-    struct Manifest: Codable, Equatable {
+    struct Manifest: Equatable {
         var format: Int
         var generation: Int
         var segments: [Entry]
         var checksum: UInt32 = 0
 
         /// A live segment and the file of its deleted documents, if any.
-        struct Entry: Codable, Equatable {
+        struct Entry: Equatable {
             var segment: String
             var deletions: String?
 
@@ -43,26 +43,24 @@ struct IndexDirectory {
             Set(segments.flatMap { [$0.segment] + ($0.deletions.map { [$0] } ?? []) })
         }
 
-        func encoded() throws(IndexError) -> [UInt8] {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            do {
-                var sealed = self
-                sealed.checksum = 0
-                sealed.checksum = _Checksum.crc32c(Array(try encoder.encode(sealed)))
-                return Array(try encoder.encode(sealed))
-            } catch {
-                throw .unwritable(path: IndexDirectory.manifestName, reason: error.localizedDescription)
-            }
+        /// The manifest's JSON, its checksum sealed in.
+        func encoded() -> [UInt8] {
+            var sealed = self
+            sealed.checksum = valuesChecksum()
+            return _ManifestJSON.encode(sealed)
         }
 
-        /// The manifest in `data`, or nil when it is not one or its checksum fails.
-        static func decode(_ data: Data) -> Manifest? {
-            guard let manifest = try? JSONDecoder().decode(Manifest.self, from: data),
-                  (try? manifest.encoded()) == Array(data) else {
-                return nil
-            }
-            return manifest
+        /// Whether `checksum` is this manifest's own: false for a damaged one.
+        var checksumHolds: Bool {
+            valuesChecksum() == checksum
+        }
+
+        /// The CRC-32C of this manifest's JSON with `checksum` zero, which `encoded` seals
+        /// into `checksum`.
+        private func valuesChecksum() -> UInt32 {
+            var unsealed = self
+            unsealed.checksum = 0
+            return _Checksum.crc32c(_ManifestJSON.encode(unsealed))
         }
     }
 
@@ -72,31 +70,35 @@ struct IndexDirectory {
 
     func readManifest() throws(IndexError) -> Manifest {
         let manifestPath = path + "/" + IndexDirectory.manifestName
-        guard FileManager.default.fileExists(atPath: manifestPath) else {
+        guard let bytes = try _FileIO.contents(of: manifestPath) else {
             throw .missing(path: path)
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: manifestPath))
-        } catch {
-            throw .unreadable(path: manifestPath, reason: error.localizedDescription)
-        }
-        guard let format = try? JSONDecoder().decode(_ManifestFormat.self, from: data).format else {
+        guard let manifest = _ManifestJSON.decode(bytes) else {
+            // Not this version's layout: an older or newer index is reported as such.
+            if let fields = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+               let format = fields["format"] as? Int {
+                try IndexDirectory.checkFormat(format, of: manifestPath)
+            }
             throw .corrupt("\(manifestPath) is not a BaySearch manifest")
         }
+        try IndexDirectory.checkFormat(manifest.format, of: manifestPath)
+        guard manifest.checksumHolds else {
+            throw .corrupt("\(manifestPath) fails its checksum")
+        }
+        guard manifest.segments.allSatisfy({ IndexDirectory.isSegmentName($0.segment) && ($0.deletions.map(IndexDirectory.isDeletionsName) ?? true) }) else {
+            throw .corrupt("\(manifestPath) names a file that is not part of an index")
+        }
+        return manifest
+    }
+
+    /// Refuses a manifest of another format than this BaySearch's.
+    private static func checkFormat(_ format: Int, of manifestPath: String) throws(IndexError) {
         guard format <= Int(SegmentFormat.version) else {
             throw .newerFormat(path: manifestPath, version: format)
         }
         guard format == Int(SegmentFormat.version) else {
             throw .olderFormat(path: manifestPath, version: format)
         }
-        guard let manifest = Manifest.decode(data) else {
-            throw .corrupt("\(manifestPath) fails its checksum or is not a BaySearch manifest")
-        }
-        guard manifest.segments.allSatisfy({ IndexDirectory.isSegmentName($0.segment) && ($0.deletions.map(IndexDirectory.isDeletionsName) ?? true) }) else {
-            throw .corrupt("\(manifestPath) names a file that is not part of an index")
-        }
-        return manifest
     }
 
     /// Opens a live segment with its deletions.
@@ -133,7 +135,7 @@ struct IndexDirectory {
 
     /// Makes `manifest` the index, atomically, then removes files no longer named.
     func commit(_ manifest: Manifest) throws(IndexError) {
-        let bytes = try manifest.encoded()
+        let bytes = manifest.encoded()
         let temporary = path + "/" + IndexDirectory.manifestName + ".tmp-\(manifest.generation)"
         unlink(temporary)
         try _FileIO.writeSynced([bytes], to: temporary)
@@ -194,12 +196,6 @@ struct IndexDirectory {
     static func isDeletionsName(_ name: String) -> Bool {
         name.hasPrefix("seg-") && name.hasSuffix("." + DeletedDocuments.fileExtension) && !name.contains("/")
     }
-}
-
-/// Just the format of a manifest, read before the rest so an older or newer layout is
-/// reported as such.
-private struct _ManifestFormat: Decodable {
-    var format: Int
 }
 
 /// An exclusive advisory lock (flock) on the index's lock file, released on deinit or when

@@ -4,8 +4,34 @@ import Glibc
 import Darwin
 #endif
 
-/// Durable file writes: data reaches the disk before an index points at it.
+/// Durable file writes, so that data reaches the disk before an index points at it, and
+/// plain reads of small files, which Foundation's first use would make slow.
 enum _FileIO {
+    /// The bytes of the file at `path`, or nil when there is none.
+    static func contents(of path: String) throws(IndexError) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT {
+                return nil
+            }
+            throw .unreadable(path: path, reason: lastError())
+        }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(path: path, reason: lastError())
+            }
+            if count == 0 {
+                return bytes
+            }
+            bytes += chunk[..<count]
+        }
+    }
+
     /// Writes `parts`, one after another, to a new file at `path` and syncs it. Fails if the
     /// file exists; removes what it wrote if it fails.
     static func writeSynced(_ parts: [[UInt8]], to path: String) throws(IndexError) {
