@@ -14,6 +14,8 @@ enum _ManifestJSON {
     typealias Manifest = IndexDirectory.Manifest
 
     static func encode(_ manifest: Manifest) -> [UInt8] {
+        // Names made by `IndexDirectory` or read by `decode`, which need no escapes.
+        precondition(manifest.files.allSatisfy { $0.utf8.allSatisfy(isPlain) }, "a file name the manifest cannot hold")
         var text = "{\n  \"checksum\" : \(manifest.checksum),\n  \"format\" : \(manifest.format),\n"
         text += "  \"generation\" : \(manifest.generation),\n  \"segments\" : [\n"
         text += manifest.segments.map { entry in
@@ -25,6 +27,11 @@ enum _ManifestJSON {
         }.joined(separator: ",\n")
         text += "\n  ]\n}"
         return Array(text.utf8)
+    }
+
+    /// Whether `byte` may stand in a string as it is: printable ASCII but `"` and `\`.
+    fileprivate static func isPlain(_ byte: UInt8) -> Bool {
+        byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
     }
 
     static func decode(_ bytes: [UInt8]) -> Manifest? {
@@ -138,7 +145,7 @@ private final class _ManifestParser {
         }
         let start = index
         while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
-            guard bytes[index] >= 0x20, bytes[index] < 0x7F, bytes[index] != UInt8(ascii: "\\") else {
+            guard _ManifestJSON.isPlain(bytes[index]) else {
                 return nil
             }
             index += 1
