@@ -73,6 +73,7 @@ import Testing
         #"{"checksum":1,"format":8,"generation":2,"segments":[{"segment":"seg-1-0\u002ebay"}]}"#,
         #"{"checksum":1,"format":8,"generation":2,"segments":[{"segment":"seg-1-0.bay"},]}"#,
         #"{"checksum":1,"format":8,"generation":2,"segments":[{"segment":"seg-港.bay"}]}"#,
+        #"{"checksum":1,"format":8,"generation":2,"segments":[{"segment":"seg-1/0.bay"}]}"#,
         #"{"checksum":1,"format":8,"generation":2,"segments":[{"segment":"seg-1-0.bay"}]} x"#,
         #"{"checksum":1,"format":8,"generation":2,"segments":[{"segment":"seg-1-0.bay"}]"#,
         #"{"checksum":1,"format":8,"generation":2,"segments":[{"segment":"seg-1-0.bay}]}"#,

@@ -29,9 +29,10 @@ enum _ManifestJSON {
         return Array(text.utf8)
     }
 
-    /// Whether `byte` may stand in a string as it is: printable ASCII but `"` and `\`.
+    /// Whether `byte` may stand in a string as it is: printable ASCII but `"`, `\` and `/`,
+    /// which `JSONEncoder` escapes.
     fileprivate static func isPlain(_ byte: UInt8) -> Bool {
-        byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
+        byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte != UInt8(ascii: "/")
     }
 
     static func decode(_ bytes: [UInt8]) -> Manifest? {
