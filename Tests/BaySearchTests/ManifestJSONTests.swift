@@ -83,6 +83,31 @@ import Testing
         #expect(_ManifestJSON.decode(Array(text.utf8)) == nil)
     }
 
+    @Test func damageNeverPassesAsAnotherManifest() {
+        var generator = SystemRandomNumberGenerator()
+        for manifest in ManifestJSONTests.samples {
+            let pristine = manifest.encoded()
+            let sealed = _ManifestJSON.decode(pristine)
+            for _ in 0..<3_000 {
+                var damaged = pristine
+                for _ in 0..<Int.random(in: 1...3, using: &generator) {
+                    switch Int.random(in: 0..<3, using: &generator) {
+                    case 0:
+                        damaged[Int.random(in: 0..<damaged.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                    case 1:
+                        damaged.remove(at: Int.random(in: 0..<damaged.count, using: &generator))
+                    default:
+                        damaged.insert(UInt8.random(in: 0...255, using: &generator), at: Int.random(in: 0...damaged.count, using: &generator))
+                    }
+                }
+                // Whitespace may change harmlessly; a value may not, unnoticed.
+                if let read = _ManifestJSON.decode(damaged), read.checksumHolds {
+                    #expect(read == sealed, "\(String(decoding: damaged, as: UTF8.self))")
+                }
+            }
+        }
+    }
+
     @Test func aNewerLayoutIsReportedAsNewer() throws {
         let directory = try TemporaryDirectory()
         let indexPath = directory.path + "/index"
