@@ -55,20 +55,11 @@ private final class _ManifestParser {
         var segments: [IndexDirectory.Manifest.Entry]?
         let complete = object { key in
             switch key {
-            case "checksum" where checksum == nil:
-                checksum = integer()
-                return checksum != nil
-            case "format" where format == nil:
-                format = integer()
-                return format != nil
-            case "generation" where generation == nil:
-                generation = integer()
-                return generation != nil
-            case "segments" where segments == nil:
-                segments = entries()
-                return segments != nil
-            default:
-                return false
+            case "checksum": fill(&checksum, with: integer)
+            case "format": fill(&format, with: integer)
+            case "generation": fill(&generation, with: integer)
+            case "segments": fill(&segments, with: entries)
+            default: false
             }
         }
         skipWhitespace()
@@ -88,14 +79,9 @@ private final class _ManifestParser {
             var (segment, deletions): (String?, String?)
             let complete = object { key in
                 switch key {
-                case "segment" where segment == nil:
-                    segment = string()
-                    return segment != nil
-                case "deletions" where deletions == nil:
-                    deletions = string()
-                    return deletions != nil
-                default:
-                    return false
+                case "segment": fill(&segment, with: string)
+                case "deletions": fill(&deletions, with: string)
+                default: false
                 }
             }
             guard complete, let segment else {
@@ -105,6 +91,16 @@ private final class _ManifestParser {
             return true
         }
         return complete ? entries : nil
+    }
+
+    /// Reads a key's value into `slot` with `read`; false when the key came before or the
+    /// value is not what `read` reads.
+    private func fill<Value>(_ slot: inout Value?, with read: () -> Value?) -> Bool {
+        guard slot == nil else {
+            return false
+        }
+        slot = read()
+        return slot != nil
     }
 
     /// Reads `{ "key" : value, … }`, calling `value` with each key to read its value.
