@@ -186,27 +186,9 @@ struct SegmentWriter {
     /// The term numbers in bytewise order of their terms, the order of the dictionary.
     func sortedTerms() -> [Int] {
         termBytes.withUnsafeBufferPointer { bytes in
-            // Most terms are told apart by their first 8 bytes, compared as one integer.
-            var keyed = (0..<postings.count).map { term in
-                var prefix: UInt64 = 0
-                let start = termStarts[term]
-                for index in 0..<8 {
-                    prefix <<= 8
-                    if start + index < termStarts[term + 1] {
-                        prefix |= UInt64(bytes[start + index])
-                    }
-                }
-                return (prefix: prefix, term: term)
+            _PrefixSort.sorted(termCount: postings.count) { term in
+                UnsafeBufferPointer(rebasing: bytes[termStarts[term]..<termStarts[term + 1]])
             }
-            keyed.sort { left, right in
-                if left.prefix != right.prefix {
-                    return left.prefix < right.prefix
-                }
-                return SegmentSerializer.bytewiseLess(
-                    UnsafeBufferPointer(rebasing: bytes[termStarts[left.term]..<termStarts[left.term + 1]]),
-                    UnsafeBufferPointer(rebasing: bytes[termStarts[right.term]..<termStarts[right.term + 1]]))
-            }
-            return keyed.map(\.term)
         }
     }
 
