@@ -122,9 +122,10 @@ struct _TermPostings {
                 }
             }
         }
-        output += scratch.frequencies
+        // Appended through their buffers: appending the arrays retains and releases each.
+        scratch.frequencies.withUnsafeBufferPointer { output.append(contentsOf: $0) }
         _VarInt.append(UInt64(skipCount), to: &output)
-        output += scratch.skipEntries
+        scratch.skipEntries.withUnsafeBufferPointer { output.append(contentsOf: $0) }
         pool.copy(finished.positions, to: &output)
     }
 
