@@ -17,16 +17,16 @@ struct BenchCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "Threads to use (default: one per core).")
+    @Option(name: .long, parsing: .unconditional, help: "Threads to use (default: one per core).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(name: .long, help: "Runs of each measurement; the median is reported.")
+    @Option(name: .long, parsing: .unconditional, help: "Runs of each measurement; the median is reported.")
     var runs = 3
 
     @Option(name: .long, help: "A file of queries, one per line, to time.")
     var queries: String?
 
-    @Option(name: .long, help: "Times each query is run.")
+    @Option(name: .long, parsing: .unconditional, help: "Times each query is run.")
     var repeats = 20
 
     @Flag(name: .long, help: "Print one JSON object.")

@@ -106,7 +106,7 @@ struct IndexCommand: ParsableCommand {
 
 /// `--threads`, shared by the commands that analyse documents.
 struct ThreadsOption: ParsableArguments {
-    @Option(name: .long, help: "Threads that analyse documents (default: one per core).")
+    @Option(name: .long, parsing: .unconditional, help: "Threads that analyse documents (default: one per core).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {

@@ -16,7 +16,7 @@ struct SearchCommand: ParsableCommand {
 
     @OptionGroup var indexOption: IndexOption
 
-    @Option(name: .long, help: "How many hits to show (total is never limited).")
+    @Option(name: .long, parsing: .unconditional, help: "How many hits to show (total is never limited).")
     var limit = 10
 
     @Flag(name: .long, help: "Print one JSON object per query.")

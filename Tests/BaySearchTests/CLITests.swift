@@ -136,6 +136,18 @@ import Testing
         }
     }
 
+    @Test func aNegativeCountIsTakenAsAValueAndRefusedByName() throws {
+        let cases: [([String], String)] = [
+            (["search", "--index", indexPath, "--limit", "-1", "香港"], "--limit must be 0 or more"),
+            (["index", "--index", directory.path + "/other", "--threads", "-2", Fixtures.corpusPath], "--threads must be from 1 to"),
+        ]
+        for (arguments, message) in cases {
+            let run = try CLI.run(arguments)
+            #expect(run.status != 0, "\(arguments)")
+            #expect(run.error.hasPrefix("baysearch: error: \(message)"), "\(arguments): \(run.error)")
+        }
+    }
+
     @Test func firstSearchBuildsTheIndexFromCorpus() throws {
         let project = try TemporaryDirectory()
         try FileManager.default.copyItem(atPath: Fixtures.corpusPath, toPath: project.path + "/Corpus")
