@@ -4,8 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// Streams a segment file to disk section by section, checksumming each block as it passes,
-/// so neither a flush nor a merge ever holds a whole segment in memory.
+/// Streams a segment file to disk section by section, checksumming each block on its way
+/// out, so neither a flush nor a merge ever holds a whole segment in memory.
 ///
 ///     let file = try _SegmentFileWriter(path: path)
 ///     file.beginSection(.documents)
@@ -19,6 +19,9 @@ final class _SegmentFileWriter {
     let path: String
     private let descriptor: Int32
     private var buffer: [UInt8] = []
+    /// Where the bytes of `buffer` that the block checksums cover start: past the header
+    /// until the first write, 0 after.
+    private var checksummedFrom = SegmentFormat.headerSize
     private var written = 0
     private var sectionStarts: [Int] = []
     private var blockChecksums: [UInt8] = []
@@ -56,12 +59,15 @@ final class _SegmentFileWriter {
         sectionStarts.append(offset)
     }
 
+    /// Appends `bytes`, checksummed when the buffer goes out rather than here: a flush
+    /// appends each term's list, often a few bytes, and a checksum call for each one costs
+    /// more than its bytes.
     func append(_ bytes: UnsafeRawBufferPointer) throws(IndexError) {
-        checksum(bytes)
         if buffer.count + bytes.count > _SegmentFileWriter.bufferSize {
             try flushBuffer()
         }
         if bytes.count >= _SegmentFileWriter.bufferSize {
+            checksum(bytes)
             try writeAll(bytes)
         } else {
             buffer.append(contentsOf: bytes)
@@ -75,11 +81,11 @@ final class _SegmentFileWriter {
     /// Writes the checksums section and the header, then syncs the file.
     func finish(documentCount: Int, totalWords: Int, termCount: Int) throws(IndexError) {
         precondition(sectionStarts.count == SegmentFormat.Section.checksums.rawValue, "sections missing")
+        sectionStarts.append(offset)
+        try flushBuffer()
         if blockFill > 0 {
             SegmentSerializer.appendInteger(blockCRC, to: &blockChecksums)
         }
-        sectionStarts.append(offset)
-        try flushBuffer()
         try writeAll(blockChecksums)
         sectionStarts.append(offset)
         guard documentCount <= Int(UInt32.max), termCount <= Int(UInt32.max) else {
@@ -124,8 +130,12 @@ final class _SegmentFileWriter {
     }
 
     private func flushBuffer() throws(IndexError) {
-        try buffer.withUnsafeBytes { bytes in Result { () throws(IndexError) in try writeAll(bytes) } }.get()
+        try buffer.withUnsafeBytes { bytes in
+            checksum(UnsafeRawBufferPointer(rebasing: bytes[checksummedFrom...]))
+            return Result { () throws(IndexError) in try writeAll(bytes) }
+        }.get()
         buffer.removeAll(keepingCapacity: true)
+        checksummedFrom = 0
     }
 
     private func writeAll(_ bytes: [UInt8]) throws(IndexError) {
