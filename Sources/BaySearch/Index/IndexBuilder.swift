@@ -82,9 +82,11 @@ public struct IndexBuilder: Sendable {
             let names = _SegmentNames(generation: generation)
             let started = Date()
             let queue = _DocumentQueue(capacityBytes: IndexBuilder.queuedBytesPerWorker * workerCount)
+            let syncs = _BackgroundSync()
             let workers = (0..<workerCount).map { _ in
                 _IndexWorker(
-                    names: names, directory: directory, flushBytes: min(flushBytes, IndexBuilder.maximumFlushBytes), warn: warn)
+                    names: names, directory: directory, flushBytes: min(flushBytes, IndexBuilder.maximumFlushBytes),
+                    syncs: syncs, warn: warn)
             }
             let finished = DispatchGroup()
             for worker in workers {
@@ -119,6 +121,7 @@ public struct IndexBuilder: Sendable {
                 if let failure = workers.lazy.compactMap(\.failure).first ?? readFailure {
                     throw failure
                 }
+                try syncs.waitForAll()
                 try commit(
                     live, adding: workers.flatMap(\.segments), replacing: committed, generation: generation,
                     names: names, directory: directory, warn: warn)
@@ -348,6 +351,8 @@ private final class _IndexWorker: @unchecked Sendable {
     let names: _SegmentNames
     let directory: IndexDirectory
     let flushBytes: Int
+    /// Syncs the segments this worker writes while it goes on analysing.
+    let syncs: _BackgroundSync
     let warn: @Sendable (String) -> Void
     private let lock = NSLock()
     private var documentsIndexed = 0
@@ -356,10 +361,14 @@ private final class _IndexWorker: @unchecked Sendable {
     private(set) var segments: [String] = []
     private(set) var failure: Error?
 
-    init(names: _SegmentNames, directory: IndexDirectory, flushBytes: Int, warn: @escaping @Sendable (String) -> Void) {
+    init(
+        names: _SegmentNames, directory: IndexDirectory, flushBytes: Int, syncs: _BackgroundSync,
+        warn: @escaping @Sendable (String) -> Void
+    ) {
         self.names = names
         self.directory = directory
         self.flushBytes = flushBytes
+        self.syncs = syncs
         self.warn = warn
     }
 
@@ -412,7 +421,7 @@ private final class _IndexWorker: @unchecked Sendable {
 
     private func flush(_ writer: SegmentWriter) throws {
         let name = names.next()
-        try SegmentSerializer.write(writer, to: directory.path + "/" + name)
+        try SegmentSerializer.write(writer, to: directory.path + "/" + name, syncedBy: syncs)
         segments.append(name)
     }
 }

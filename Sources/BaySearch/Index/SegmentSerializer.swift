@@ -4,8 +4,9 @@ import Foundation
 ///
 ///     try SegmentSerializer.write(writer, to: "index/seg-1-0-0.bay")
 enum SegmentSerializer {
-    /// Streams the segment to a new file at `path` and syncs it; on failure nothing is left.
-    static func write(_ writer: SegmentWriter, to path: String) throws(IndexError) {
+    /// Streams the segment to a new file at `path` and syncs it, or hands it to `syncs` to
+    /// sync; on failure nothing is left.
+    static func write(_ writer: SegmentWriter, to path: String, syncedBy syncs: _BackgroundSync? = nil) throws(IndexError) {
         let file = try _SegmentFileWriter(path: path)
         file.beginSection(.documents)
         var records = _DocumentRecords()
@@ -38,7 +39,7 @@ enum SegmentSerializer {
             try file.append(postings)
         }
         try dictionary.write(to: file)
-        try file.finish(documentCount: writer.documentCount, totalWords: writer.totalWords, termCount: order.count)
+        try file.finish(documentCount: writer.documentCount, totalWords: writer.totalWords, termCount: order.count, syncedBy: syncs)
     }
 
     /// `memcmp` order, the order the reader's binary search expects.

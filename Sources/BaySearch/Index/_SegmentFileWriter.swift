@@ -78,8 +78,9 @@ final class _SegmentFileWriter {
         try bytes.withUnsafeBytes { buffer in Result { () throws(IndexError) in try append(buffer) } }.get()
     }
 
-    /// Writes the checksums section and the header, then syncs the file.
-    func finish(documentCount: Int, totalWords: Int, termCount: Int) throws(IndexError) {
+    /// Writes the checksums section and the header, then syncs the file, or hands it to
+    /// `syncs` to sync.
+    func finish(documentCount: Int, totalWords: Int, termCount: Int, syncedBy syncs: _BackgroundSync? = nil) throws(IndexError) {
         precondition(sectionStarts.count == SegmentFormat.Section.checksums.rawValue, "sections missing")
         sectionStarts.append(offset)
         try flushBuffer()
@@ -105,6 +106,11 @@ final class _SegmentFileWriter {
         let result = header.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
         guard result == header.count else {
             throw .unwritable(path: path, reason: result < 0 ? _FileIO.lastError() : "short write")
+        }
+        if let syncs {
+            finished = true
+            syncs.syncAndClose(descriptor, path: path)
+            return
         }
         guard fsync(descriptor) == 0 else {
             throw .unwritable(path: path, reason: _FileIO.lastError())
