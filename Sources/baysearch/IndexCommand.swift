@@ -100,6 +100,9 @@ struct IndexCommand: ParsableCommand {
         if progress.documentsSkipped > 0 {
             text += ", \(progress.documentsSkipped) skipped"
         }
+        if progress.segmentsMerging > 0 {
+            text += "; merging \(progress.segmentsMerging) segments"
+        }
         return text
     }
 }

@@ -150,8 +150,16 @@ import Testing
         let documents = try Fixtures.corpus() + OracleTests.extraDocuments
         let directory = try TemporaryDirectory()
         let single = try Fixtures.index(documents, in: directory, workers: 1)
-        try IndexBuilder(workerCount: 2, flushBytes: 1).build(sources: [directory.path + "/docs.jsonl"], into: directory.path + "/many")
+        var reports: [IndexBuilder.Progress] = []
+        let summary = try IndexBuilder(workerCount: 2, flushBytes: 1).build(
+            sources: [directory.path + "/docs.jsonl"], into: directory.path + "/many", progress: { reports.append($0) })
         #expect(try IndexDirectory(path: directory.path + "/many").readManifest().segments.count == 1)
+        // The merge is reported as it starts, with every document already counted, and the
+        // summary reports none.
+        let merging = reports.filter { $0.segmentsMerging > 0 }
+        #expect(merging.first?.segmentsMerging ?? 0 >= documents.count / 4)
+        #expect(merging.allSatisfy { $0.documentsIndexed == documents.count })
+        #expect(summary.segmentsMerging == 0 && reports.last?.segmentsMerging == 0)
         try Fixtures.expectSameAnswers(try SearchIndex(path: directory.path + "/many"), single, for: Fixtures.sampleQueries)
     }
 

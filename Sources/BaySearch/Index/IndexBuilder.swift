@@ -58,6 +58,8 @@ public struct IndexBuilder: Sendable {
         public var documentsUnchanged = 0
         /// Documents removed because no source holds them any more (`.mirror`).
         public var documentsRemoved = 0
+        /// Segments being merged into fewer once the documents are committed; 0 otherwise.
+        public var segmentsMerging = 0
         public var seconds = 0.0
     }
 
@@ -67,7 +69,8 @@ public struct IndexBuilder: Sendable {
     ///   - mode: what happens to documents the index already holds; see `Mode`.
     ///   - warn: called with one line for each file or line skipped (bad UTF-8, bad JSON,
     ///     duplicate id), from any thread.
-    ///   - progress: called about ten times a second on the calling thread, and once at the end.
+    ///   - progress: called about ten times a second on the calling thread, once as each
+    ///     round of merging starts, and once at the end.
     @discardableResult
     public func build(
         sources: [String], into indexPath: String, mode: Mode = .mirror,
@@ -117,6 +120,8 @@ public struct IndexBuilder: Sendable {
                 progress(report)
             }
             _Memory.returnFreedPages()  // the workers' buffers, before merging needs memory of its own
+            (report.documentsIndexed, report.bytesIndexed) = _IndexWorker.totals(workers)
+            report.documentsSkipped += workers.reduce(0) { $0 + $1.documentsSkipped }
             do {
                 if let failure = workers.lazy.compactMap(\.failure).first ?? readFailure {
                     throw failure
@@ -124,13 +129,17 @@ public struct IndexBuilder: Sendable {
                 try syncs.waitForAll()
                 try commit(
                     live, adding: workers.flatMap(\.segments), replacing: committed, generation: generation,
-                    names: names, directory: directory, warn: warn)
+                    names: names, directory: directory, warn: warn
+                ) { segments in
+                    report.segmentsMerging = segments
+                    report.seconds = Date().timeIntervalSince(started)
+                    progress(report)
+                }
             } catch {
                 directory.remove(names.all)
                 throw error
             }
-            (report.documentsIndexed, report.bytesIndexed) = _IndexWorker.totals(workers)
-            report.documentsSkipped += workers.reduce(0) { $0 + $1.documentsSkipped }
+            report.segmentsMerging = 0
             report.seconds = Date().timeIntervalSince(started)
             progress(report)
             return report
@@ -248,11 +257,13 @@ public struct IndexBuilder: Sendable {
     }
 
     /// Commits the live documents' deletions and `added` segments in place of `committed`,
-    /// unless that changes nothing, then merges segments as `mergePolicy` asks. A failed
-    /// merge leaves the committed index as it is and is only reported.
+    /// unless that changes nothing, then merges segments as `mergePolicy` asks, telling
+    /// `merging` how many segments each round merges. A failed merge leaves the committed
+    /// index as it is and is only reported.
     private func commit(
         _ live: _LiveDocuments, adding added: [String], replacing committed: IndexDirectory.Manifest?,
-        generation: Int, names: _SegmentNames, directory: IndexDirectory, warn: @Sendable (String) -> Void
+        generation: Int, names: _SegmentNames, directory: IndexDirectory, warn: @Sendable (String) -> Void,
+        merging: (_ segments: Int) -> Void = { _ in }
     ) throws {
         let (entries, written) = try live.entriesAfterDeletions(generation: generation, in: directory)
         names.record(written)
@@ -263,14 +274,16 @@ public struct IndexBuilder: Sendable {
         }
         try directory.commit(manifest)
         do {
-            try mergeSegments(of: manifest, names: names, directory: directory)
+            try mergeSegments(of: manifest, names: names, directory: directory, merging: merging)
         } catch {
             warn("merging segments failed (\(error)); the index is complete, merging is tried again at the next update")
         }
     }
 
     /// Applies `mergePolicy` until it asks for nothing more, committing after each round.
-    private func mergeSegments(of committed: IndexDirectory.Manifest, names: _SegmentNames, directory: IndexDirectory) throws {
+    private func mergeSegments(
+        of committed: IndexDirectory.Manifest, names: _SegmentNames, directory: IndexDirectory, merging: (_ segments: Int) -> Void
+    ) throws {
         var manifest = committed
         while true {
             let segments = try manifest.segments.map { entry throws(IndexError) in try directory.openSegment(entry) }
@@ -280,6 +293,7 @@ public struct IndexBuilder: Sendable {
             guard !groups.isEmpty else {
                 return
             }
+            merging(groups.reduce(0) { $0 + $1.count })
             var replacement: [Int: IndexDirectory.Manifest.Entry?] = [:]
             for group in groups {
                 let name = names.next()
