@@ -279,15 +279,15 @@ import Testing
 
     @Test func aFileSizeLimitFailsTheBuildAndKeepsTheIndex() throws {
         try expectFullDiskFailsCleanly(reason: "File too large; the index at \(indexPath) is unchanged; raise the file size limit (ulimit -f)") {
-            // 64 blocks: 32 KiB; the corpus makes segments of about 200 KB.
+            // 64 blocks: 32 KiB; the corpus makes segments of about 120 KB.
             try CLI.run(["index", "--index", indexPath, Fixtures.corpusPath], fileSizeBlocks: 64)
         }
     }
 
     @Test(.enabled(if: TmpfsMount.isAvailable, "needs root and permission to mount tmpfs"))
     func aFullDiskFailsTheBuildAndKeepsTheIndex() throws {
-        // The index moves onto a 256 KiB tmpfs: room for it, not for the corpus's 365 KB.
-        let mount = try TmpfsMount(at: directory.path + "/small", bytes: 256 << 10)
+        // The index moves onto a 160 KiB tmpfs: room for it, not for the corpus's 243 KB.
+        let mount = try TmpfsMount(at: directory.path + "/small", bytes: 160 << 10)
         try withExtendedLifetime(mount) {
             try FileManager.default.moveItem(atPath: indexPath, toPath: mount.path + "/index")
             try FileManager.default.createSymbolicLink(atPath: indexPath, withDestinationPath: mount.path + "/index")

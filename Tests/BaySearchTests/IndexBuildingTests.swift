@@ -109,9 +109,10 @@ import Testing
         // A manifest from a newer BaySearch: refused, nothing deleted.
         let manifest = indexPath + "/" + IndexDirectory.manifestName
         let original = try String(contentsOfFile: manifest, encoding: .utf8)
-        try original.replacingOccurrences(of: "\"format\" : \(SegmentFormat.version)", with: #""format" : 9"#)
+        let newer = Int(SegmentFormat.version) + 1
+        try original.replacingOccurrences(of: "\"format\" : \(SegmentFormat.version)", with: "\"format\" : \(newer)")
             .write(toFile: manifest, atomically: true, encoding: .utf8)
-        #expect(throws: IndexError.newerFormat(path: manifest, version: 9)) {
+        #expect(throws: IndexError.newerFormat(path: manifest, version: newer)) {
             try IndexBuilder().build(sources: [directory.path + "/a.txt"], into: indexPath)
         }
         // A damaged manifest and a failing build: the old segments stay.

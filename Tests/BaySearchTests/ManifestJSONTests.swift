@@ -113,9 +113,10 @@ import Testing
         let indexPath = directory.path + "/index"
         try IndexBuilder().build(sources: [try directory.write("a.txt", "香港")], into: indexPath)
         let manifestPath = indexPath + "/" + IndexDirectory.manifestName
-        try #"{"format": 9, "generation": 3, "shards": [{"files": ["a", "b"], "sealed": true}]}"#
+        let newer = Int(SegmentFormat.version) + 1
+        try #"{"format": \#(newer), "generation": 3, "shards": [{"files": ["a", "b"], "sealed": true}]}"#
             .write(toFile: manifestPath, atomically: true, encoding: .utf8)
-        #expect(throws: IndexError.newerFormat(path: manifestPath, version: 9)) {
+        #expect(throws: IndexError.newerFormat(path: manifestPath, version: newer)) {
             try IndexDirectory(path: indexPath).readManifest()
         }
     }

@@ -78,8 +78,7 @@ final class SegmentReader {
         guard starts.first == SegmentFormat.headerSize, starts.last == file.bytes.count,
               size(.documents) == documentCount * SegmentFormat.documentRecordSize,
               size(.lengths) == documentCount * 4,
-              size(.termStarts) == (termCount + 1) * 4,
-              size(.postingStarts) == (termCount + 1) * 4,
+              size(.termBlockStarts) == (termCount + SegmentFormat.termsPerBlock - 1) / SegmentFormat.termsPerBlock * 8 + 8,
               size(.checksums) == blockCount * 4 else {
             throw .corrupt("\(path): its sections do not match its counts")
         }
@@ -267,32 +266,59 @@ final class SegmentReader {
 
     /// The postings of `term` (folded UTF-8), or nil when no document holds it.
     func postings(of term: [UInt8]) throws(IndexError) -> Postings? {
-        guard let index = try find(term) else {
+        guard let range = try find(term) else {
             return nil
         }
-        return try postings(at: index)
+        var reader = try reader(from: range.lowerBound, to: range.upperBound)
+        return try Postings(decoding: &reader, in: self)
     }
 
     /// The decoded postings of the term at `index` of the sorted dictionary.
     func postings(at index: Int) throws(IndexError) -> Postings {
-        var reader = try postingsReader(at: index)
+        let range = try fileRange(ofPostings: try termAndPostings(at: index).postings)
+        var reader = try reader(from: range.lowerBound, to: range.upperBound)
         return try Postings(decoding: &reader, in: self)
     }
 
-    /// A reader over the encoded postings of the term at `index`.
-    func postingsReader(at index: Int) throws(IndexError) -> _ByteReader {
-        let range = try postingsRange(at: index)
-        return try reader(from: range.lowerBound, to: range.upperBound)
+    /// The folded UTF-8 of the term at `index` of the sorted dictionary.
+    func termBytes(at index: Int) throws(IndexError) -> [UInt8] {
+        try termAndPostings(at: index).term
     }
 
-    private func postingsRange(at index: Int) throws(IndexError) -> Range<Int> {
-        let postingStarts = start(of: .postingStarts)
-        let from = Int(try load(UInt32.self, at: postingStarts + 4 * index))
-        let to = Int(try load(UInt32.self, at: postingStarts + 4 * index + 4))
-        guard from <= to, to <= size(of: .postings) else {
+    /// The block of the dictionary holding the term at `index`, read as far as that term.
+    private func termAndPostings(at index: Int) throws(IndexError) -> _TermBlock {
+        guard index >= 0, index < termCount else {
+            throw .corrupt("\(path): no term \(index) in the dictionary")
+        }
+        let (bytes, start) = try termBlock(index / SegmentFormat.termsPerBlock)
+        var block = start
+        while block.count <= index % SegmentFormat.termsPerBlock {
+            guard try block.next(in: bytes) else {
+                throw .corrupt("\(path): a block of the dictionary holds too few terms")
+            }
+        }
+        return block
+    }
+
+    /// The bytes of the dictionary's block `block`, and a reader at its start.
+    private func termBlock(_ block: Int) throws(IndexError) -> (bytes: UnsafeRawBufferPointer, start: _TermBlock) {
+        let table = start(of: .termBlockStarts) + 8 * block
+        let (from, postings) = (Int(try load(UInt32.self, at: table)), Int(try load(UInt32.self, at: table + 4)))
+        let (to, postingsEnd) = (Int(try load(UInt32.self, at: table + 8)), Int(try load(UInt32.self, at: table + 12)))
+        guard from < to, to <= size(of: .termBlocks), postings <= postingsEnd, postingsEnd <= size(of: .postings) else {
+            throw .corrupt("\(path): the term dictionary points outside its sections")
+        }
+        let base = start(of: .termBlocks) + from
+        try check(from: base, to: base + (to - from))
+        return (UnsafeRawBufferPointer(rebasing: file.bytes[base..<base + (to - from)]), _TermBlock(postingsStart: postings, path: path))
+    }
+
+    /// Offsets `range` of the postings section as offsets into the file, checked to lie in the section.
+    private func fileRange(ofPostings range: Range<Int>) throws(IndexError) -> Range<Int> {
+        guard range.upperBound <= size(of: .postings) else {
             throw .corrupt("\(path): a postings list points outside its section")
         }
-        return start(of: .postings) + from..<start(of: .postings) + to
+        return start(of: .postings) + range.lowerBound..<start(of: .postings) + range.upperBound
     }
 
     /// Lets go of the file's pages this process has read, which a merge calls as it goes
@@ -307,38 +333,52 @@ final class SegmentReader {
         return _ByteReader(file.bytes, from: from, to: to, source: source)
     }
 
-    /// The folded UTF-8 of the term at `index` of the sorted dictionary, still in the mapped file.
-    func termBytes(at index: Int) throws(IndexError) -> UnsafeRawBufferPointer {
-        let termStarts = start(of: .termStarts)
-        let from = Int(try load(UInt32.self, at: termStarts + 4 * index))
-        let to = Int(try load(UInt32.self, at: termStarts + 4 * index + 4))
-        guard from <= to, to <= size(of: .termBytes) else {
-            throw .corrupt("\(path): the term dictionary points outside its section")
-        }
-        return try slice(of: .termBytes, start: from, length: to - from)
-    }
-
-    /// Binary search of the sorted term dictionary.
-    private func find(_ term: [UInt8]) throws(IndexError) -> Int? {
+    /// Where the postings of `term` lie in the file, or nil when the dictionary lacks it: a
+    /// binary search of the blocks' first terms, then a walk through one block.
+    private func find(_ term: [UInt8]) throws(IndexError) -> Range<Int>? {
         var low = 0
-        var high = termCount - 1
-        while low <= high {
+        var high = (termCount + SegmentFormat.termsPerBlock - 1) / SegmentFormat.termsPerBlock
+        // The blocks before `low` start at or below `term`, those from `high` on above it.
+        while low < high {
             let middle = (low + high) / 2
-            let order = try compare(term: middle, with: term)
-            if order == 0 {
-                return middle
-            } else if order < 0 {
+            if SegmentReader.compare(try firstTerm(ofBlock: middle), term) <= 0 {
                 low = middle + 1
             } else {
-                high = middle - 1
+                high = middle
+            }
+        }
+        guard low > 0 else {
+            return nil
+        }
+        var (bytes, block) = try termBlock(low - 1)
+        while try block.next(in: bytes) {
+            let order = block.term.withUnsafeBytes { SegmentReader.compare($0, term) }
+            if order == 0 {
+                return try fileRange(ofPostings: block.postings)
+            }
+            if order > 0 {
+                return nil
             }
         }
         return nil
     }
 
-    private func compare(term index: Int, with term: [UInt8]) throws(IndexError) -> Int32 {
-        let stored = try termBytes(at: index)
-        return term.withUnsafeBytes { wanted in
+    /// The first term of the dictionary's block `block`, still in the mapped file: what the
+    /// binary search of `find` compares, reading one table entry and the term, not the block.
+    private func firstTerm(ofBlock block: Int) throws(IndexError) -> UnsafeRawBufferPointer {
+        let from = Int(try load(UInt32.self, at: start(of: .termBlockStarts) + 8 * block))
+        // Most first terms are short: one read holds their header and bytes.
+        let bytes = try slice(of: .termBlocks, start: from, length: min(64, max(0, size(of: .termBlocks) - from)))
+        let (headerLength, termLength) = try _TermBlock.firstTermHeader(in: bytes, path: path)
+        if headerLength + termLength <= bytes.count {
+            return UnsafeRawBufferPointer(rebasing: bytes[headerLength..<headerLength + termLength])
+        }
+        return try slice(of: .termBlocks, start: from + headerLength, length: termLength)
+    }
+
+    /// `memcmp` order of `stored` and `wanted`: negative, zero or positive.
+    private static func compare(_ stored: UnsafeRawBufferPointer, _ wanted: [UInt8]) -> Int32 {
+        wanted.withUnsafeBytes { wanted in
             let common = min(stored.count, wanted.count)
             if common > 0, let storedBase = stored.baseAddress, let wantedBase = wanted.baseAddress {
                 let order = memcmp(storedBase, wantedBase, common)

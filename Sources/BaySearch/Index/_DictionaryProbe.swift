@@ -18,8 +18,14 @@ struct _DictionaryProbe {
 
     /// The folded UTF-8 of the term at `index`.
     func term(at index: Int) throws(IndexError) -> [UInt8] {
-        let range = try _TermCursor.entry(index, in: _SectionStream(file), .termStarts, of: .termBytes, segment)
-        return try _SectionStream(file).copyBytes(range)
+        var (bytes, block) = try _TermCursor.block(
+            index / SegmentFormat.termsPerBlock, of: segment, table: _SectionStream(file), blocks: _SectionStream(file))
+        while block.count <= index % SegmentFormat.termsPerBlock {
+            guard try next(&block, in: bytes) else {
+                throw .corrupt("\(segment.path): a block of the dictionary holds too few terms")
+            }
+        }
+        return block.term
     }
 
     /// The index of the first term, in dictionary order, not below `pivot` (`termCount`
@@ -42,17 +48,31 @@ struct _DictionaryProbe {
     /// segment's postings: a split there gives each side about half the bytes to merge.
     func termAtMiddleOfPostings() throws(IndexError) -> Int {
         let half = segment.size(of: .postings) / 2
+        let table = segment.start(of: .termBlockStarts)
+        // The first block whose first list starts in the second half.
         var low = 0
-        var high = segment.termCount
+        var high = (segment.termCount + SegmentFormat.termsPerBlock - 1) / SegmentFormat.termsPerBlock
         while low < high {
             let middle = (low + high) / 2
-            let postings = try _TermCursor.entry(middle, in: _SectionStream(file), .postingStarts, of: .postings, segment)
-            if postings.lowerBound - segment.start(of: .postings) < half {
+            if Int(try _SectionStream(file).loadUInt32(at: table + 8 * middle + 4)) < half {
                 low = middle + 1
             } else {
                 high = middle
             }
         }
-        return low
+        // A later term of the block before it may start there too.
+        if low > 0 {
+            var (bytes, block) = try _TermCursor.block(low - 1, of: segment, table: _SectionStream(file), blocks: _SectionStream(file))
+            while try next(&block, in: bytes) {
+                if block.postings.lowerBound >= half {
+                    return (low - 1) * SegmentFormat.termsPerBlock + block.count - 1
+                }
+            }
+        }
+        return min(low * SegmentFormat.termsPerBlock, segment.termCount)
+    }
+
+    private func next(_ block: inout _TermBlock, in bytes: [UInt8]) throws(IndexError) -> Bool {
+        try bytes.withUnsafeBytes { bytes in Result { () throws(IndexError) in try block.next(in: bytes) } }.get()
     }
 }

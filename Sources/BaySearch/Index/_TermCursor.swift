@@ -4,15 +4,15 @@ final class _TermCursor {
     private let segment: SegmentReader
     /// The end of the cursor's range of term indices.
     private let end: Int
-    private let termStarts: _SectionStream
-    private let termBytes: _SectionStream
-    private let postingStarts: _SectionStream
+    private let blockStarts: _SectionStream
+    private let blocks: _SectionStream
     private let postingsStream: _SectionStream
     // A cursor is used by one thread, and a dynamic exclusivity check on every term costs
     // more than reading it.
     @exclusivity(unchecked) private var index = 0
-    /// The folded UTF-8 of the term at `index` (reused from term to term).
-    @exclusivity(unchecked) private(set) var term: [UInt8] = []
+    /// The bytes of the block holding the term at `index`, and the reading of it.
+    @exclusivity(unchecked) private var blockBytes: [UInt8] = []
+    @exclusivity(unchecked) private var block: _TermBlock
     /// Whether the cursor is past the last term.
     @exclusivity(unchecked) private(set) var isDone = false
 
@@ -21,43 +21,63 @@ final class _TermCursor {
         let file = try _SegmentFileDescriptor(segment)
         self.segment = segment
         (index, end) = (terms.lowerBound, min(terms.upperBound, segment.termCount))
-        (termStarts, termBytes) = (_SectionStream(file), _SectionStream(file))
-        (postingStarts, postingsStream) = (_SectionStream(file), _SectionStream(file))
-        try readTerm()
-    }
-
-    func advance() throws(IndexError) {
-        index += 1
-        try readTerm()
-    }
-
-    /// The encoded postings list of `term`, valid until the next call.
-    func postings() throws(IndexError) -> UnsafeRawBufferPointer {
-        try postingsStream.bytes(try _TermCursor.entry(index, in: postingStarts, .postingStarts, of: .postings, segment))
-    }
-
-    private func readTerm() throws(IndexError) {
+        (blockStarts, blocks, postingsStream) = (_SectionStream(file), _SectionStream(file), _SectionStream(file))
+        block = _TermBlock(postingsStart: 0, path: segment.path)
         guard index < end else {
             isDone = true
             return
         }
-        let bytes = try termBytes.bytes(try _TermCursor.entry(index, in: termStarts, .termStarts, of: .termBytes, segment))
-        term.removeAll(keepingCapacity: true)
-        term.append(contentsOf: bytes)
+        (blockBytes, block) = try _TermCursor.block(
+            index / SegmentFormat.termsPerBlock, of: segment, table: blockStarts, blocks: blocks)
+        while block.count <= index % SegmentFormat.termsPerBlock {
+            try readTerm()
+        }
     }
 
-    /// The file range of entry `index` of `target`, as the offset table `table` (the
-    /// section `tableSection` of `segment`) gives it.
-    static func entry(
-        _ index: Int, in table: _SectionStream, _ tableSection: SegmentFormat.Section, of target: SegmentFormat.Section,
-        _ segment: SegmentReader
-    ) throws(IndexError) -> Range<Int> {
-        let offset = segment.start(of: tableSection) + 4 * index
-        let from = Int(try table.loadUInt32(at: offset))
-        let to = Int(try table.loadUInt32(at: offset + 4))
-        guard from <= to, to <= segment.size(of: target) else {
-            throw .corrupt("\(segment.path): the term dictionary points outside its \(target) section")
+    /// The folded UTF-8 of the current term.
+    var term: [UInt8] { block.term }
+
+    func advance() throws(IndexError) {
+        index += 1
+        guard index < end else {
+            isDone = true
+            return
         }
-        return segment.start(of: target) + from..<segment.start(of: target) + to
+        if index % SegmentFormat.termsPerBlock == 0 {
+            (blockBytes, block) = try _TermCursor.block(
+                index / SegmentFormat.termsPerBlock, of: segment, table: blockStarts, blocks: blocks)
+        }
+        try readTerm()
+    }
+
+    /// The encoded postings list of the current term, valid until the next call.
+    func postings() throws(IndexError) -> UnsafeRawBufferPointer {
+        guard block.postings.upperBound <= segment.size(of: .postings) else {
+            throw .corrupt("\(segment.path): a postings list points outside its section")
+        }
+        let start = segment.start(of: .postings)
+        return try postingsStream.bytes(start + block.postings.lowerBound..<start + block.postings.upperBound)
+    }
+
+    private func readTerm() throws(IndexError) {
+        let read = try blockBytes.withUnsafeBytes { bytes in Result { () throws(IndexError) in try block.next(in: bytes) } }.get()
+        guard read else {
+            throw .corrupt("\(segment.path): a block of the dictionary holds too few terms")
+        }
+    }
+
+    /// Block `block` of `segment`'s dictionary, read through `table` and `blocks` (each only
+    /// forward): a copy of its bytes and a reading at its start.
+    static func block(
+        _ block: Int, of segment: SegmentReader, table: _SectionStream, blocks: _SectionStream
+    ) throws(IndexError) -> (bytes: [UInt8], start: _TermBlock) {
+        let entry = segment.start(of: .termBlockStarts) + 8 * block
+        let (from, postings) = (Int(try table.loadUInt32(at: entry)), Int(try table.loadUInt32(at: entry + 4)))
+        let (to, postingsEnd) = (Int(try table.loadUInt32(at: entry + 8)), Int(try table.loadUInt32(at: entry + 12)))
+        guard from < to, to <= segment.size(of: .termBlocks), postings <= postingsEnd, postingsEnd <= segment.size(of: .postings) else {
+            throw .corrupt("\(segment.path): the term dictionary points outside its sections")
+        }
+        let start = segment.start(of: .termBlocks)
+        return (try blocks.copyBytes(start + from..<start + to), _TermBlock(postingsStart: postings, path: segment.path))
     }
 }

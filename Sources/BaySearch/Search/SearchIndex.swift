@@ -56,7 +56,7 @@ public final class SearchIndex {
     public struct StorageSize: Sendable {
         /// Postings with positions.
         public var postings: Int
-        /// The term dictionary and its offset tables.
+        /// The term dictionary: its blocks of terms and where each starts.
         public var dictionary: Int
         /// Document records and lengths, ids, titles, compressed texts and their checkpoints.
         public var documents: Int
@@ -65,7 +65,7 @@ public final class SearchIndex {
     public var storageSize: StorageSize {
         StorageSize(
             postings: segments.reduce(0) { $0 + $1.size(of: [.postings]) },
-            dictionary: segments.reduce(0) { $0 + $1.size(of: [.termStarts, .termBytes, .postingStarts]) },
+            dictionary: segments.reduce(0) { $0 + $1.size(of: [.termBlocks, .termBlockStarts]) },
             documents: segments.reduce(0) { $0 + $1.size(of: [.documents, .lengths, .strings, .texts, .checkpoints]) })
     }
 
