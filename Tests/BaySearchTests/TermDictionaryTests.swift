@@ -44,6 +44,29 @@ import Testing
         }
     }
 
+    /// Dictionaries whose last block is full, holds one term, or is the only one.
+    @Test(arguments: [1, 15, 16, 17, 32, 33])
+    func smallDictionariesReadBackWhole(termCount: Int) throws {
+        let words = (0..<termCount).map { "w\($0)" }
+        let path = directory.path + "/small-\(termCount).bay"
+        try PostingsTests.writeSegment([words.joined(separator: " ")], to: path)
+        let small = try SegmentReader(path: path)
+        #expect(small.termCount == termCount)
+        let stored = try (0..<small.termCount).map { try small.termBytes(at: $0) }
+        #expect(stored == words.map { Array($0.utf8) }.sorted { SegmentSerializer.bytewiseLess($0, $1) })
+        for term in stored {
+            #expect(try small.postings(of: term)?.documents == [0])
+        }
+        #expect(try small.postings(of: Array("w".utf8)) == nil && small.postings(of: Array("x".utf8)) == nil)
+        let cursor = try _TermCursor(small, terms: 0..<small.termCount)
+        var walked: [[UInt8]] = []
+        while !cursor.isDone {
+            walked.append(cursor.term)
+            try cursor.advance()
+        }
+        #expect(walked == stored)
+    }
+
     /// The merge starts a cursor wherever the split falls: at a block's first term, its
     /// last, or inside it, and stops at any index.
     @Test(arguments: [0, 1, 15, 16, 17, 31, 4_000])
