@@ -112,7 +112,8 @@ import Testing
     }
 
     /// The file's dictionary decoded here from `SegmentFormat`'s description, apart from
-    /// `_TermBlock`, agrees with the reader's terms, and its lists tile the postings.
+    /// `_TermBlock` (sharing only the varint reader), agrees with the reader's terms, and its
+    /// lists tile the postings.
     @Test func theDictionaryIsLaidOutAsTheFormatSays() throws {
         let layout = try laidOut()
         #expect(layout.terms == terms)
@@ -133,17 +134,7 @@ import Testing
             (0..<8).reduce(0) { $0 | Int(file[SegmentFormat.sectionTableOffset + 8 * section.rawValue + $1]) << (8 * $1) }
         }
         func varint(_ offset: inout Int) -> Int {
-            var value = 0
-            var shift = 0
-            while true {
-                let byte = file[offset]
-                offset += 1
-                value |= Int(byte & 0x7F) << shift
-                if byte < 0x80 {
-                    return value
-                }
-                shift += 7
-            }
+            file.withUnsafeBytes { bytes in _VarInt.read(bytes, at: &offset, end: bytes.count).map { Int($0) } ?? -1 }
         }
         var terms: [[UInt8]] = []
         var postingStarts: [Int] = []
