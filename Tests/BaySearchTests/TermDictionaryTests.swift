@@ -138,7 +138,7 @@ import Testing
         }
         var terms: [[UInt8]] = []
         var postingStarts: [Int] = []
-        let blocks = (segment.termCount + SegmentFormat.termsPerBlock - 1) / SegmentFormat.termsPerBlock
+        let blocks = SegmentFormat.termBlockCount(segment.termCount)
         for block in 0..<blocks {
             let entry = start(.termBlockStarts) + 8 * block
             var offset = start(.termBlocks) + u32(entry)

@@ -60,6 +60,11 @@ enum SegmentFormat {
     /// Terms in a block of `termBlocks`: a lookup reads at most this many after its binary search.
     static let termsPerBlock = 16
 
+    /// The blocks of `termBlocks` that `termCount` terms fill.
+    static func termBlockCount(_ termCount: Int) -> Int {
+        (termCount + termsPerBlock - 1) / termsPerBlock
+    }
+
     enum Section: Int, CaseIterable {
         case documents, lengths, strings, texts, checkpoints, postings, termBlocks, termBlockStarts, checksums
     }

@@ -78,7 +78,7 @@ final class SegmentReader {
         guard starts.first == SegmentFormat.headerSize, starts.last == file.bytes.count,
               size(.documents) == documentCount * SegmentFormat.documentRecordSize,
               size(.lengths) == documentCount * 4,
-              size(.termBlockStarts) == (termCount + SegmentFormat.termsPerBlock - 1) / SegmentFormat.termsPerBlock * 8 + 8,
+              size(.termBlockStarts) == (SegmentFormat.termBlockCount(termCount) + 1) * 8,
               size(.checksums) == blockCount * 4 else {
             throw .corrupt("\(path): its sections do not match its counts")
         }
@@ -290,13 +290,8 @@ final class SegmentReader {
         guard index >= 0, index < termCount else {
             throw .corrupt("\(path): no term \(index) in the dictionary")
         }
-        let (bytes, start) = try termBlock(index / SegmentFormat.termsPerBlock)
-        var block = start
-        while block.count <= index % SegmentFormat.termsPerBlock {
-            guard try block.next(in: bytes) else {
-                throw .corrupt("\(path): a block of the dictionary holds too few terms")
-            }
-        }
+        var (bytes, block) = try termBlock(index / SegmentFormat.termsPerBlock)
+        try block.read(through: index % SegmentFormat.termsPerBlock, in: bytes)
         return block
     }
 
@@ -337,7 +332,7 @@ final class SegmentReader {
     /// binary search of the blocks' first terms, then a walk through one block.
     private func find(_ term: [UInt8]) throws(IndexError) -> Range<Int>? {
         var low = 0
-        var high = (termCount + SegmentFormat.termsPerBlock - 1) / SegmentFormat.termsPerBlock
+        var high = SegmentFormat.termBlockCount(termCount)
         // The blocks before `low` start at or below `term`, those from `high` on above it.
         while low < high {
             let middle = (low + high) / 2

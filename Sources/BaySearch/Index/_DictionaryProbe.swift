@@ -20,11 +20,7 @@ struct _DictionaryProbe {
     func term(at index: Int) throws(IndexError) -> [UInt8] {
         var (bytes, block) = try _TermCursor.block(
             index / SegmentFormat.termsPerBlock, of: segment, table: _SectionStream(file), blocks: _SectionStream(file))
-        while block.count <= index % SegmentFormat.termsPerBlock {
-            guard try next(&block, in: bytes) else {
-                throw .corrupt("\(segment.path): a block of the dictionary holds too few terms")
-            }
-        }
+        try block.read(through: index % SegmentFormat.termsPerBlock, in: bytes)
         return block.term
     }
 
@@ -51,7 +47,7 @@ struct _DictionaryProbe {
         let table = segment.start(of: .termBlockStarts)
         // The first block whose first list starts in the second half.
         var low = 0
-        var high = (segment.termCount + SegmentFormat.termsPerBlock - 1) / SegmentFormat.termsPerBlock
+        var high = SegmentFormat.termBlockCount(segment.termCount)
         while low < high {
             let middle = (low + high) / 2
             if Int(try _SectionStream(file).loadUInt32(at: table + 8 * middle + 4)) < half {
@@ -63,16 +59,12 @@ struct _DictionaryProbe {
         // A later term of the block before it may start there too.
         if low > 0 {
             var (bytes, block) = try _TermCursor.block(low - 1, of: segment, table: _SectionStream(file), blocks: _SectionStream(file))
-            while try next(&block, in: bytes) {
+            while try block.next(in: bytes) {
                 if block.postings.lowerBound >= half {
                     return (low - 1) * SegmentFormat.termsPerBlock + block.count - 1
                 }
             }
         }
         return min(low * SegmentFormat.termsPerBlock, segment.termCount)
-    }
-
-    private func next(_ block: inout _TermBlock, in bytes: [UInt8]) throws(IndexError) -> Bool {
-        try bytes.withUnsafeBytes { bytes in Result { () throws(IndexError) in try block.next(in: bytes) } }.get()
     }
 }

@@ -43,6 +43,25 @@ struct _TermBlock {
         return true
     }
 
+    /// Reads as far as the block's term `position` (counting from 0), which must be in it.
+    mutating func read(through position: Int, in bytes: UnsafeRawBufferPointer) throws(IndexError) {
+        while count <= position {
+            guard try next(in: bytes) else {
+                throw .corrupt("\(path): a block of the dictionary holds too few terms")
+            }
+        }
+    }
+
+    /// `next(in:)` on a copy of the block's bytes.
+    mutating func next(in bytes: [UInt8]) throws(IndexError) -> Bool {
+        try bytes.withUnsafeBytes { bytes in Result { () throws(IndexError) in try next(in: bytes) } }.get()
+    }
+
+    /// `read(through:in:)` on a copy of the block's bytes.
+    mutating func read(through position: Int, in bytes: [UInt8]) throws(IndexError) {
+        try bytes.withUnsafeBytes { bytes in Result { () throws(IndexError) in try read(through: position, in: bytes) } }.get()
+    }
+
     /// Where a block's first term starts and how long it is, from the block's first bytes
     /// (the term itself need not be among them): how a lookup compares blocks in its binary
     /// search without reading them.

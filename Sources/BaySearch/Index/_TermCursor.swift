@@ -29,9 +29,7 @@ final class _TermCursor {
         }
         (blockBytes, block) = try _TermCursor.block(
             index / SegmentFormat.termsPerBlock, of: segment, table: blockStarts, blocks: blocks)
-        while block.count <= index % SegmentFormat.termsPerBlock {
-            try readTerm()
-        }
+        try block.read(through: index % SegmentFormat.termsPerBlock, in: blockBytes)
     }
 
     /// The folded UTF-8 of the current term.
@@ -47,7 +45,7 @@ final class _TermCursor {
             (blockBytes, block) = try _TermCursor.block(
                 index / SegmentFormat.termsPerBlock, of: segment, table: blockStarts, blocks: blocks)
         }
-        try readTerm()
+        try block.read(through: index % SegmentFormat.termsPerBlock, in: blockBytes)
     }
 
     /// The encoded postings list of the current term, valid until the next call.
@@ -57,13 +55,6 @@ final class _TermCursor {
         }
         let start = segment.start(of: .postings)
         return try postingsStream.bytes(start + block.postings.lowerBound..<start + block.postings.upperBound)
-    }
-
-    private func readTerm() throws(IndexError) {
-        let read = try blockBytes.withUnsafeBytes { bytes in Result { () throws(IndexError) in try block.next(in: bytes) } }.get()
-        guard read else {
-            throw .corrupt("\(segment.path): a block of the dictionary holds too few terms")
-        }
     }
 
     /// Block `block` of `segment`'s dictionary, read through `table` and `blocks` (each only
