@@ -65,7 +65,7 @@ struct IndexDirectory {
     }
 
     var exists: Bool {
-        FileManager.default.fileExists(atPath: path + "/" + IndexDirectory.manifestName)
+        access(path + "/" + IndexDirectory.manifestName, F_OK) == 0
     }
 
     func readManifest() throws(IndexError) -> Manifest {
@@ -156,8 +156,7 @@ struct IndexDirectory {
 
     /// The segment files, deletion files and temporary manifests here that `live` does not name.
     private func unreferencedFiles(besides live: Set<String>) -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        return names.filter { name in
+        _FileIO.names(in: path).filter { name in
             !live.contains(name) && (IndexDirectory.isSegmentName(name) || IndexDirectory.isDeletionsName(name)
                 || name.hasPrefix(IndexDirectory.manifestName + ".tmp-") || name.hasPrefix(_SpillFile.namePrefix))
         }
@@ -173,8 +172,7 @@ struct IndexDirectory {
     /// The highest generation any file here carries (0 if none), so a new build never
     /// reuses a name, even when the manifest could not be read.
     func highestFileGeneration() -> Int {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        return names.filter { IndexDirectory.isSegmentName($0) || IndexDirectory.isDeletionsName($0) }
+        _FileIO.names(in: path).filter { IndexDirectory.isSegmentName($0) || IndexDirectory.isDeletionsName($0) }
             .compactMap { Int($0.dropFirst("seg-".count).prefix { $0 != "-" }) }
             .max() ?? 0
     }
@@ -190,11 +188,11 @@ struct IndexDirectory {
     }
 
     static func isSegmentName(_ name: String) -> Bool {
-        name.hasPrefix("seg-") && name.hasSuffix("." + SegmentFormat.fileExtension) && !name.contains("/")
+        name.hasPrefix("seg-") && name.hasSuffix("." + SegmentFormat.fileExtension) && !name.utf8.contains(UInt8(ascii: "/"))
     }
 
     static func isDeletionsName(_ name: String) -> Bool {
-        name.hasPrefix("seg-") && name.hasSuffix("." + DeletedDocuments.fileExtension) && !name.contains("/")
+        name.hasPrefix("seg-") && name.hasSuffix("." + DeletedDocuments.fileExtension) && !name.utf8.contains(UInt8(ascii: "/"))
     }
 }
 

@@ -68,6 +68,25 @@ enum _FileIO {
         return nil
     }
 
+    /// The names in the directory at `path` (not `.` and `..`), or none when it cannot be
+    /// read: `readdir`, where `FileManager`'s first use costs a one-query search more.
+    static func names(in path: String) -> [String] {
+        guard let directory = opendir(path) else {
+            return []
+        }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+                String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." {
+                names.append(name)
+            }
+        }
+        return names
+    }
+
     /// Syncs a directory so that the names created or renamed in it survive a crash.
     static func syncDirectory(_ path: String) {
         let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
