@@ -196,4 +196,35 @@ import Testing
         try PostingsTests.check(
             try SegmentReader(path: directory.path + "/merged.bay"), against: try PostingsTests.expectedPositions(kept))
     }
+
+    /// A writer ends each list with a document whose entry it has not written yet (its
+    /// frequency might still grow); a list of 65 documents needs a skip entry right there.
+    /// Every list is what the encoder writes document by document.
+    @Test func aWritersListsAreWhatTheEncoderWritesDocumentByDocument() throws {
+        let directory = try TemporaryDirectory()
+        let corpora = [Array(repeating: "桥港", count: 64), Array(repeating: "桥港", count: 65), Array(repeating: "港桥，桥", count: 129),
+                       PostingsTests.texts(), PostingsTests.denseTexts()]
+        for (number, texts) in corpora.enumerated() {
+            let path = directory.path + "/\(number).bay"
+            try PostingsTests.writeSegment(texts, to: path)
+            var expected = _PostingsListEncoder()
+            for (document, positions) in try PostingsTests.expectedPositions(texts).enumerated() where !positions.isEmpty {
+                var deltas: [UInt8] = []
+                for (index, position) in positions.enumerated() {
+                    _VarInt.append(UInt64(position - (index == 0 ? 0 : positions[index - 1])), to: &deltas)
+                }
+                deltas.withUnsafeBytes { expected.append(document: document, frequency: positions.count, positions: $0) }
+            }
+            var expectedBytes: [UInt8] = []
+            expected.write(to: &expectedBytes)
+            let segment = try SegmentReader(path: path)
+            let cursor = try _TermCursor(segment, terms: 0..<segment.termCount)
+            while !cursor.isDone, cursor.term != Array("桥".utf8) {
+                try cursor.advance()
+            }
+            #expect(!cursor.isDone, "corpus \(number)")
+            let postings = Array(try cursor.postings())
+            #expect(postings == expectedBytes, "corpus \(number)")
+        }
+    }
 }

@@ -9,8 +9,10 @@ import Foundation
 /// One thread reads documents and compares each with the index by id and content hash;
 /// new and changed ones go to worker threads, each analysing with its own `Analyzer` and
 /// filling its own `SegmentWriter`, writing a segment whenever it holds `flushBytes`, so
-/// memory stays bounded by the flush size, not the corpus. A changed or vanished document
-/// is deleted from its old segment by a tombstone. Once the change is committed,
+/// memory stays bounded by the flush size, not the corpus. What the workers hold when the
+/// documents run out is joined into one segment (`SegmentSerializer`), so a corpus smaller
+/// than the workers' flush sizes together ends in one segment with nothing to merge. A
+/// changed or vanished document is deleted from its old segment by a tombstone. Once the change is committed,
 /// `MergePolicy` may merge segments. On any failure before the commit, the old index stays
 /// exactly as it was. Building sets glibc's allocator to map large blocks on their own
 /// (`_Memory.mapLargeBlocksSeparately`), for the whole process.
@@ -20,7 +22,8 @@ public struct IndexBuilder: Sendable {
     /// More threads than this only multiply the memory each holds.
     public static let maximumWorkerCount = 256
     /// How many bytes of text and postings a worker holds before writing a segment (at
-    /// most `maximumFlushBytes`).
+    /// most `maximumFlushBytes`). The default, 48 MiB, lets two workers hold the 20 MB
+    /// benchmark corpus (about 75 MB between them) and end in one segment.
     public var flushBytes: Int
     /// Keeps a flushed segment's postings far below the format's 4 GiB.
     public static let maximumFlushBytes = 1 << 30
@@ -29,7 +32,7 @@ public struct IndexBuilder: Sendable {
     /// worker busy while the reading thread parses the next ones.
     static let queuedBytesPerWorker = 4 << 20
 
-    public init(workerCount: Int = ProcessInfo.processInfo.activeProcessorCount, flushBytes: Int = 16 << 20) {
+    public init(workerCount: Int = ProcessInfo.processInfo.activeProcessorCount, flushBytes: Int = 48 << 20) {
         self.workerCount = min(max(1, workerCount), IndexBuilder.maximumWorkerCount)
         self.flushBytes = max(1, flushBytes)
     }
@@ -119,16 +122,17 @@ public struct IndexBuilder: Sendable {
                 report.seconds = Date().timeIntervalSince(started)
                 progress(report)
             }
-            _Memory.returnFreedPages()  // the workers' buffers, before merging needs memory of its own
             (report.documentsIndexed, report.bytesIndexed) = _IndexWorker.totals(workers)
             report.documentsSkipped += workers.reduce(0) { $0 + $1.documentsSkipped }
             do {
                 if let failure = workers.lazy.compactMap(\.failure).first ?? readFailure {
                     throw failure
                 }
+                let lastSegments = try writeLastParts(of: workers, names: names, directory: directory, syncs: syncs)
+                _Memory.returnFreedPages()  // the workers' buffers, before merging needs memory of its own
                 try syncs.waitForAll()
                 try commit(
-                    live, adding: workers.flatMap(\.segments), replacing: committed, generation: generation,
+                    live, adding: workers.flatMap(\.segments) + lastSegments, replacing: committed, generation: generation,
                     names: names, directory: directory, warn: warn
                 ) { segments in
                     report.segmentsMerging = segments
@@ -144,6 +148,44 @@ public struct IndexBuilder: Sendable {
             progress(report)
             return report
         }
+    }
+
+    /// Writes what the workers hold when the documents run out in as few segments as the
+    /// format allows, each joined from several workers' writers without writing them apart
+    /// first; returns the segments' names.
+    private func writeLastParts(
+        of workers: [_IndexWorker], names: _SegmentNames, directory: IndexDirectory, syncs: _BackgroundSync
+    ) throws -> [String] {
+        let parts = workers.compactMap { $0.takeLastPart() }
+        let groups = IndexBuilder.joinGroups(
+            parts.map { (bytes: $0.writer.bufferedBytes, documents: $0.writer.documentCount) },
+            byteLimit: IndexBuilder.maximumFlushBytes, documentLimit: SegmentWriter.maximumDocumentCount)
+        var written: [String] = []
+        for group in groups {
+            let name = names.next()
+            try SegmentSerializer.write(Array(parts[group]), to: directory.path + "/" + name, syncedBy: syncs)
+            written.append(name)
+        }
+        return written
+    }
+
+    /// Consecutive runs of `parts` to join into one segment each: as long as each run stays
+    /// within `byteLimit` and `documentLimit`, or is a single part.
+    static func joinGroups(_ parts: [(bytes: Int, documents: Int)], byteLimit: Int, documentLimit: Int) -> [Range<Int>] {
+        var groups: [Range<Int>] = []
+        var (start, bytes, documents) = (0, 0, 0)
+        for (index, part) in parts.enumerated() {
+            if index > start, bytes + part.bytes > byteLimit || documents + part.documents > documentLimit {
+                groups.append(start..<index)
+                (start, bytes, documents) = (index, 0, 0)
+            }
+            bytes += part.bytes
+            documents += part.documents
+        }
+        if start < parts.count {
+            groups.append(start..<parts.count)
+        }
+        return groups
     }
 
     /// Removes the documents with `ids` from the index at `indexPath`; an id the index does
@@ -373,6 +415,9 @@ private final class _IndexWorker: @unchecked Sendable {
     private var bytesIndexed = 0
     private(set) var documentsSkipped = 0
     private(set) var segments: [String] = []
+    /// What the worker holds when the documents run out, its terms sorted, for the builder
+    /// to write together with the other workers' (`IndexBuilder.writeLastParts`).
+    private(set) var lastPart: SegmentSerializer.Part?
     private(set) var failure: Error?
 
     init(
@@ -384,6 +429,12 @@ private final class _IndexWorker: @unchecked Sendable {
         self.flushBytes = flushBytes
         self.syncs = syncs
         self.warn = warn
+    }
+
+    /// Hands over `lastPart`, so that its memory goes once the caller is done with it.
+    func takeLastPart() -> SegmentSerializer.Part? {
+        defer { lastPart = nil }
+        return lastPart
     }
 
     /// Documents and bytes indexed so far by all `workers`.
@@ -413,7 +464,7 @@ private final class _IndexWorker: @unchecked Sendable {
                 }
             }
             if writer.documentCount > 0 {
-                try flush(writer)
+                lastPart = SegmentSerializer.Part(writer)
             }
         } catch {
             failure = error

@@ -138,16 +138,24 @@ enum SegmentMerger {
     /// term.
     private static func splitTerms(
         _ segments: [SegmentReader], renumbered: [[Int32]], nextTo path: String, twoThreadsFrom: Int
-    ) throws(IndexError) -> (upper: _UpperTermsMerge?, lowerRanges: [Range<Int>]) {
+    ) throws(IndexError) -> (upper: _UpperTermsThread?, lowerRanges: [Range<Int>]) {
         let postingsBytes = segments.reduce(0) { $0 + $1.size(of: .postings) }
         guard ProcessInfo.processInfo.activeProcessorCount > 1, postingsBytes >= twoThreadsFrom,
               let splits = try splitPoints(segments) else {
             return (nil, segments.map { 0..<$0.termCount })
         }
-        let upper = _UpperTermsMerge(
-            segments: segments, ranges: zip(segments, splits).map { $1..<$0.termCount }, renumbered: renumbered,
-            spill: try _SpillFile(directory: (path as NSString).deletingLastPathComponent))
-        upper.start()
+        // Both threads use the same `SegmentReader`s, which are not thread-safe in general
+        // (they remember which blocks of their mapping they have checked, and this thread
+        // checks blocks as it copies the documents), but the upper terms' thread reads of them
+        // only what never changes: their headers, section offsets and deletions. Its postings
+        // and dictionaries come through each cursor's own descriptor and checked windows,
+        // never through the mappings.
+        let ranges = zip(segments, splits).map { $1..<$0.termCount }
+        let upper = try _UpperTermsThread(nextTo: path) { spill throws(IndexError) in
+            try mergeTerms(segments, ranges: ranges, renumbered: renumbered) { encoded throws(IndexError) in
+                try spill.append(encoded)
+            }
+        }
         return (upper, splits.map { 0..<$0 })
     }
 
@@ -176,7 +184,7 @@ enum SegmentMerger {
     /// segment without deletions has its list copied part by part, only its first document
     /// renumbered; one with deletions has its documents re-encoded without them, positions
     /// copied as they are.
-    fileprivate static func mergeTerms(
+    private static func mergeTerms(
         _ segments: [SegmentReader], ranges: [Range<Int>], renumbered: [[Int32]],
         emit: (_ encoded: [UInt8]) throws(IndexError) -> Void
     ) throws(IndexError) -> _TermDictionaryBuilder {
@@ -259,51 +267,5 @@ private struct _ReadPages {
         }
         sinceRelease = 0
         return true
-    }
-}
-
-/// The second thread of a merge split in two: merges the terms above the pivot into a
-/// spill file.
-///
-/// Both threads use the same `SegmentReader`s, which are not thread-safe in general (they
-/// remember which blocks of their mapping they have checked, and the other thread checks
-/// blocks as it copies the documents), but this one reads of them only what never changes:
-/// their headers, section offsets and deletions. Its postings and dictionaries come through
-/// each cursor's own descriptor and checked windows, never through the mappings.
-private final class _UpperTermsMerge: @unchecked Sendable {
-    // The thread reads these and writes `result` and `spill`; the caller touches them only
-    // after `finished` is signalled.
-    private let segments: [SegmentReader]
-    private let ranges: [Range<Int>]
-    private let renumbered: [[Int32]]
-    let spill: _SpillFile
-    private var result: Result<_TermDictionaryBuilder, IndexError> = .success(_TermDictionaryBuilder())
-    private let finished = DispatchSemaphore(value: 0)
-    private var joined = false
-
-    init(segments: [SegmentReader], ranges: [Range<Int>], renumbered: [[Int32]], spill: _SpillFile) {
-        (self.segments, self.ranges, self.renumbered, self.spill) = (segments, ranges, renumbered, spill)
-    }
-
-    func start() {
-        let thread = Thread { [self] in
-            result = Result { () throws(IndexError) in
-                try SegmentMerger.mergeTerms(segments, ranges: ranges, renumbered: renumbered) {
-                    encoded throws(IndexError) in try spill.append(encoded)
-                }
-            }
-            finished.signal()
-        }
-        thread.stackSize = 8 << 20
-        thread.start()
-    }
-
-    /// The upper terms' dictionary, once the thread is done; may be asked again.
-    func wait() throws(IndexError) -> _TermDictionaryBuilder {
-        if !joined {
-            finished.wait()
-            joined = true
-        }
-        return try result.get()
     }
 }

@@ -33,11 +33,11 @@ struct SegmentWriter {
     private(set) var checkpoints: [UInt8] = []
     private(set) var totalWords = 0
     /// Every term's postings, two streams each: see `_TermPostings`.
-    private let pool = _ByteStreamPool()
-    private var postings: [_TermPostings] = []
+    let pool = _ByteStreamPool()
+    private(set) var postings: [_TermPostings] = []
     /// The folded UTF-8 of every term, back to back; term `t` is `termStarts[t]..<termStarts[t + 1]`.
-    private var termBytes: [UInt8] = []
-    private var termStarts: [Int] = [0]
+    private(set) var termBytes: [UInt8] = []
+    private(set) var termStarts: [Int] = [0]
     /// Ideographs, bigrams and runs of up to 7 bytes, by their `_Occurrences` key.
     private var tableTerms = _TermTable()
     /// Longer runs, by a hash of their bytes.
@@ -179,52 +179,20 @@ struct SegmentWriter {
         }
     }
 
-    /// How many occurrences (or terms) ahead `invert` (or `forEachEncodedList`) prefetches:
+    /// How many occurrences (or terms) ahead `invert` (or `_WriterTermCursor`) prefetches:
     /// enough to cover a miss to memory with the work of the ones in between.
-    private static let prefetchDistance = 16
+    static let prefetchDistance = 16
+
+    /// The folded UTF-8 of term `number`.
+    func term(_ number: Int) -> ArraySlice<UInt8> {
+        termBytes[termStarts[number]..<termStarts[number + 1]]
+    }
 
     /// The term numbers in bytewise order of their terms, the order of the dictionary.
     func sortedTerms() -> [Int] {
         termBytes.withUnsafeBufferPointer { bytes in
             _PrefixSort.sorted(termCount: postings.count) { term in
                 UnsafeBufferPointer(rebasing: bytes[termStarts[term]..<termStarts[term + 1]])
-            }
-        }
-    }
-
-    /// Calls `body` with each of `terms`, in the order given, its folded UTF-8 and its
-    /// postings list in the layout of `SegmentFormat`.
-    ///
-    /// In dictionary order the terms' entries and streams are read at random, and reading
-    /// them one at a time while encoding waits out a cache miss for each; copying a block of
-    /// entries first, and prefetching the streams a few terms ahead, keeps many misses in
-    /// flight at once.
-    func forEachEncodedList(
-        _ terms: [Int], _ body: (_ term: ArraySlice<UInt8>, _ postings: [UInt8]) throws(IndexError) -> Void
-    ) throws(IndexError) {
-        let blockSize = 1024
-        var block: [(postings: _TermPostings, bytes: Range<Int>)] = []
-        block.reserveCapacity(blockSize)
-        var encoded: [UInt8] = []
-        var scratch = _TermPostings.Scratch()
-        for blockStart in stride(from: 0, to: terms.count, by: blockSize) {
-            block.removeAll(keepingCapacity: true)
-            postings.withUnsafeBufferPointer { postings in
-                for index in blockStart..<min(blockStart + blockSize, terms.count) {
-                    if index + SegmentWriter.prefetchDistance < terms.count {
-                        postings.prefetch(terms[index + SegmentWriter.prefetchDistance])
-                    }
-                    let term = terms[index]
-                    block.append((postings[term], termStarts[term]..<termStarts[term + 1]))
-                }
-            }
-            for (offset, (termPostings, bytes)) in block.enumerated() {
-                if offset + SegmentWriter.prefetchDistance < block.count {
-                    block[offset + SegmentWriter.prefetchDistance].postings.prefetchStarts(pool)
-                }
-                encoded.removeAll(keepingCapacity: true)
-                termPostings.encode(into: &encoded, pool: pool, scratch: &scratch)
-                try body(termBytes[bytes], encoded)
             }
         }
     }

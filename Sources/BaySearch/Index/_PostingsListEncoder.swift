@@ -1,5 +1,6 @@
 /// Encodes one term's postings list in the layout of `SegmentFormat`, for the segment
-/// merger: document by document, or a whole list of a segment without deletions at once.
+/// merger and for writers joined into one segment: document by document, or a whole list
+/// of a segment without deletions (or of a writer) at once.
 ///
 ///     var list = _PostingsListEncoder()
 ///     list.append(document: 3, frequency: 2, positions: encodedDeltas)
@@ -28,7 +29,10 @@ struct _PostingsListEncoder {
     private var documentDeltas: [UInt8] = []
     private var frequencies: [UInt8] = []
     private var skipEntries: [UInt8] = []
+    /// The positions the encoder holds; see `write`.
     private var positions: [UInt8] = []
+    /// The bytes of all the list's positions, held or not.
+    private var positionsEnd = 0
     private var skipCount = 0
     private var lastSkipIndex = 0
     private var lastSkipOffset = 0
@@ -40,6 +44,7 @@ struct _PostingsListEncoder {
         frequencies.removeAll(keepingCapacity: true)
         skipEntries.removeAll(keepingCapacity: true)
         positions.removeAll(keepingCapacity: true)
+        positionsEnd = 0
         skipCount = 0
         lastSkipIndex = 0
         lastSkipOffset = 0
@@ -52,14 +57,15 @@ struct _PostingsListEncoder {
     mutating func append(document: Int, frequency: Int, positions encoded: UnsafeRawBufferPointer) {
         precondition(frequency >= 1, "a document holds the term at least once")
         if _PostingsListEncoder.needsSkipEntry(
-            index: documentFrequency, offset: positions.count, lastIndex: lastSkipIndex, lastOffset: lastSkipOffset) {
-            addSkipEntry(index: documentFrequency, offset: positions.count)
+            index: documentFrequency, offset: positionsEnd, lastIndex: lastSkipIndex, lastOffset: lastSkipOffset) {
+            addSkipEntry(index: documentFrequency, offset: positionsEnd)
         }
         appendDelta(to: document, flagged: frequency == 1)
         if frequency > 1 {
             _VarInt.append(UInt64(frequency), to: &frequencies)
         }
         positions.append(contentsOf: encoded)
+        positionsEnd += encoded.count
         documentFrequency += 1
     }
 
@@ -67,22 +73,41 @@ struct _PostingsListEncoder {
     /// whose document `d` becomes `firstNumber + d`: its parts are copied as they are, only
     /// its first document delta is written anew and its skip entries are shifted.
     mutating func appendList(_ list: _EncodedPostingsList, in bytes: UnsafeRawBufferPointer, firstNumber: Int) {
-        guard list.documentFrequency > 0 else {
+        appendList(
+            documentFrequency: list.documentFrequency, firstDocument: firstNumber + list.firstDocument,
+            firstFlagged: list.firstFlagged, lastDocument: firstNumber + list.lastDocument,
+            laterDeltas: UnsafeRawBufferPointer(rebasing: bytes[list.laterDeltas]),
+            frequencies: UnsafeRawBufferPointer(rebasing: bytes[list.frequencies]), skipEntries: list.skipEntries,
+            positionByteCount: list.positions.count)
+        positions.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[list.positions]))
+    }
+
+    /// Appends a whole list given by its parts, already renumbered: the first document and
+    /// whether its frequency is 1, the last document, the encoded deltas after the first,
+    /// the frequencies, the skip entries (from the list's own start) and the length of its
+    /// positions, which the encoder does not hold: the caller appends them after `write`'s
+    /// output, in the order of the lists.
+    mutating func appendList(
+        documentFrequency count: Int, firstDocument: Int, firstFlagged: Bool, lastDocument: Int,
+        laterDeltas: UnsafeRawBufferPointer, frequencies: UnsafeRawBufferPointer,
+        skipEntries: [_EncodedPostingsList.SkipEntry], positionByteCount: Int
+    ) {
+        guard count > 0 else {
             return
         }
-        let (base, offset) = (documentFrequency, positions.count)
+        let (base, offset) = (documentFrequency, positionsEnd)
         if _PostingsListEncoder.needsSkipEntry(index: base, offset: offset, lastIndex: lastSkipIndex, lastOffset: lastSkipOffset) {
             addSkipEntry(index: base, offset: offset)
         }
-        appendDelta(to: firstNumber + list.firstDocument, flagged: list.firstFlagged)
-        documentDeltas.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[list.laterDeltas]))
-        frequencies.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[list.frequencies]))
-        for entry in list.skipEntries {
+        appendDelta(to: firstDocument, flagged: firstFlagged)
+        documentDeltas.append(contentsOf: laterDeltas)
+        self.frequencies.append(contentsOf: frequencies)
+        for entry in skipEntries {
             addSkipEntry(index: base + entry.index, offset: offset + entry.offset)
         }
-        positions.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[list.positions]))
-        lastDocument = firstNumber + list.lastDocument
-        documentFrequency += list.documentFrequency
+        positionsEnd += positionByteCount
+        self.lastDocument = lastDocument
+        documentFrequency += count
     }
 
     private mutating func appendDelta(to document: Int, flagged: Bool) {
@@ -100,7 +125,8 @@ struct _PostingsListEncoder {
     }
 
     /// Appends the encoded list: document frequency, flagged deltas, frequencies above 1,
-    /// skip entries, positions.
+    /// skip entries, and the positions the encoder holds (all but those of lists appended by
+    /// their parts).
     func write(to output: inout [UInt8]) {
         _VarInt.append(UInt64(documentFrequency), to: &output)
         output += documentDeltas

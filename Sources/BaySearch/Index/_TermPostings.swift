@@ -83,50 +83,104 @@ struct _TermPostings {
         openDocument = -1
     }
 
-    /// Buffers `encode` reuses from term to term.
+    /// The on-disk parts of a list (`SegmentFormat`), which `encode` and `append` split the
+    /// document stream into; reused from term to term.
     struct Scratch {
         fileprivate var interleaved: [UInt8] = []
+        /// Every document's flagged delta, the first one's from 0.
+        fileprivate var deltas: [UInt8] = []
+        /// The first document's flagged delta, and the bytes it takes in `deltas`.
+        fileprivate var firstDelta: UInt64 = 0
+        fileprivate var firstDeltaLength = 0
         fileprivate var frequencies: [UInt8] = []
-        fileprivate var skipEntries: [UInt8] = []
+        fileprivate var skipEntries: [_EncodedPostingsList.SkipEntry] = []
     }
 
+    /// How many documents hold the term.
+    var documentCount: Int { Int(writtenDocuments) + (openDocument >= 0 ? 1 : 0) }
+
+    /// Bytes of positions: most of the list's size.
+    var positionByteCount: Int { positionBytes }
+
     /// Appends the on-disk list (see `SegmentFormat`): the document entries are split into
-    /// deltas, frequencies and skip entries, the positions copied as they are. The open document's entry is
-    /// written by a copy of this state, so the term must not grow after this.
+    /// deltas, frequencies and skip entries, the positions copied as they are.
     func encode(into output: inout [UInt8], pool: _ByteStreamPool, scratch: inout Scratch) {
-        var finished = self
-        if finished.openDocument >= 0 {
-            finished.writeDocument(pool)
+        split(pool, into: &scratch)
+        _VarInt.append(UInt64(documentCount), to: &output)
+        // Appended through their buffers: appending the arrays retains and releases each.
+        scratch.deltas.withUnsafeBufferPointer { output.append(contentsOf: $0) }
+        scratch.frequencies.withUnsafeBufferPointer { output.append(contentsOf: $0) }
+        _VarInt.append(UInt64(scratch.skipEntries.count), to: &output)
+        var last = _EncodedPostingsList.SkipEntry(index: 0, offset: 0)
+        for entry in scratch.skipEntries {
+            _VarInt.append(UInt64(entry.index - last.index), to: &output)
+            _VarInt.append(UInt64(entry.offset - last.offset), to: &output)
+            last = entry
         }
+        pool.copy(positions, to: &output)
+    }
+
+    /// Appends the list to `list` with document `d` renumbered `firstNumber + d`, all but its
+    /// positions, which `copyPositions` appends after `list`'s output: how the lists of
+    /// several writers join into one segment.
+    func append(to list: inout _PostingsListEncoder, firstNumber: Int, pool: _ByteStreamPool, scratch: inout Scratch) {
+        split(pool, into: &scratch)
+        let (first, lastDocument) = (scratch.firstDelta, Int(openDocument >= 0 ? openDocument : writtenDocument))
+        scratch.deltas.withUnsafeBytes { deltas in
+            scratch.frequencies.withUnsafeBytes { frequencies in
+                list.appendList(
+                    documentFrequency: documentCount, firstDocument: firstNumber + Int(first >> 1), firstFlagged: first & 1 == 1,
+                    lastDocument: firstNumber + lastDocument,
+                    laterDeltas: UnsafeRawBufferPointer(rebasing: deltas[scratch.firstDeltaLength...]),
+                    frequencies: frequencies, skipEntries: scratch.skipEntries, positionByteCount: positionBytes)
+            }
+        }
+    }
+
+    func copyPositions(to output: inout [UInt8], pool: _ByteStreamPool) {
+        pool.copy(positions, to: &output)
+    }
+
+    /// Splits the document stream into `scratch`'s parts. The open document's entry, not
+    /// written yet, is worked out as `writeDocument` would write it, so the pool is only
+    /// read: the terms of one pool may be split on several threads at once.
+    private func split(_ pool: _ByteStreamPool, into scratch: inout Scratch) {
         scratch.interleaved.removeAll(keepingCapacity: true)
+        scratch.deltas.removeAll(keepingCapacity: true)
         scratch.frequencies.removeAll(keepingCapacity: true)
         scratch.skipEntries.removeAll(keepingCapacity: true)
-        pool.copy(finished.documents, to: &scratch.interleaved)
-        _VarInt.append(UInt64(finished.writtenDocuments), to: &output)
-        var skipCount = 0
+        pool.copy(documents, to: &scratch.interleaved)
+        var skipOffset = 0
         scratch.interleaved.withUnsafeBytes { entries in
             var index = 0
-            var lastSkip = 0
-            for document in 0..<Int(finished.writtenDocuments) {
+            for document in 0..<Int(writtenDocuments) {
                 var flagged = next(entries, &index)
                 if document > 0 && flagged == 0 {
-                    _VarInt.append(UInt64(document - lastSkip), to: &scratch.skipEntries)
-                    _VarInt.append(next(entries, &index), to: &scratch.skipEntries)
-                    lastSkip = document
-                    skipCount += 1
+                    skipOffset += Int(next(entries, &index))
+                    scratch.skipEntries.append(.init(index: document, offset: skipOffset))
                     flagged = next(entries, &index)
                 }
-                _VarInt.append(flagged, to: &output)
+                _VarInt.append(flagged, to: &scratch.deltas)
                 if flagged & 1 == 0 {
                     _VarInt.append(next(entries, &index), to: &scratch.frequencies)
                 }
             }
         }
-        // Appended through their buffers: appending the arrays retains and releases each.
-        scratch.frequencies.withUnsafeBufferPointer { output.append(contentsOf: $0) }
-        _VarInt.append(UInt64(skipCount), to: &output)
-        scratch.skipEntries.withUnsafeBufferPointer { output.append(contentsOf: $0) }
-        pool.copy(finished.positions, to: &output)
+        if openDocument >= 0 {
+            if _PostingsListEncoder.needsSkipEntry(
+                index: Int(writtenDocuments), offset: openDocumentStart, lastIndex: Int(lastSkipIndex), lastOffset: lastSkipOffset) {
+                scratch.skipEntries.append(.init(index: Int(writtenDocuments), offset: openDocumentStart))
+            }
+            let delta = UInt64(openDocument - (writtenDocuments == 0 ? 0 : writtenDocument))
+            _VarInt.append(delta << 1 | (frequency == 1 ? 1 : 0), to: &scratch.deltas)
+            if frequency > 1 {
+                _VarInt.append(UInt64(frequency), to: &scratch.frequencies)
+            }
+        }
+        (scratch.firstDelta, scratch.firstDeltaLength) = scratch.deltas.withUnsafeBytes { bytes in
+            var index = 0
+            return bytes.isEmpty ? (0, 0) : (next(bytes, &index), index)
+        }
     }
 
     /// The next integer of a stream this type wrote whole.
