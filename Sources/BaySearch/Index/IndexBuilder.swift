@@ -447,7 +447,7 @@ private final class _IndexWorker: @unchecked Sendable {
     func run(_ queue: _DocumentQueue) {
         do {
             let analyzer = Analyzer()
-            var writer = SegmentWriter()
+            var writer = SegmentWriter(reservingFor: flushBytes)
             while let document = queue.pop() {
                 guard let analyzed = try analyze(document, with: analyzer) else {
                     documentsSkipped += 1

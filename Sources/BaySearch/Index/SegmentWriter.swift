@@ -51,6 +51,17 @@ struct SegmentWriter {
 
     init() {}
 
+    /// A writer whose largest arrays are reserved for about `bufferedBytes` of content, as a
+    /// build's worker will hold before flushing: grown by doubling, they would be copied
+    /// and faulted in again at each step, and pages reserved but never written cost no
+    /// memory.
+    init(reservingFor bufferedBytes: Int) {
+        texts.reserveCapacity(bufferedBytes / 4)
+        postings.reserveCapacity(bufferedBytes / 384)
+        termStarts.reserveCapacity(bufferedBytes / 384)
+        checkpoints.reserveCapacity(bufferedBytes / 32)
+    }
+
     var documentCount: Int { documents.count }
 
     /// Empties the writer for the next segment, keeping its storage: a worker reuses one
@@ -80,16 +91,18 @@ struct SegmentWriter {
         precondition(documents.count < SegmentWriter.maximumDocumentCount, "a full SegmentWriter must be flushed")
         let (id, title, text) = (source.id, source.title, source.text)
         let document = documents.count
-        let compressed = _LZ4.compress(text)
-        let stored = compressed ?? text
+        let textStart = texts.count
+        let compressed = _LZ4.compress(text, appendingTo: &texts)
+        if !compressed {
+            texts.append(contentsOf: text)
+        }
         let checkpointStart = checkpoints.count
         appendCheckpoints(analyzed.text.checkpoints)
         documents.append(StoredDocument(
-            id: id, title: title, textStart: texts.count, storedLength: stored.count, textLength: text.count,
-            compressed: compressed != nil, wordCount: analyzed.wordCount,
+            id: id, title: title, textStart: textStart, storedLength: texts.count - textStart, textLength: text.count,
+            compressed: compressed, wordCount: analyzed.wordCount,
             checkpointStart: checkpointStart, checkpointLength: checkpoints.count - checkpointStart,
             contentHash: source.contentHash))
-        texts.append(contentsOf: stored)
         stringBytes += id.utf8.count + title.utf8.count
         totalWords += analyzed.wordCount
         invert(analyzed.text, document: document)

@@ -10,23 +10,28 @@ enum _LZ4 {
     /// One LZ4 block expands at most about 255 times (a match length runs on in bytes of 255).
     static let maximumExpansion = 255
 
-    /// The compressed bytes, or nil when compressing would not save space.
-    static func compress(_ bytes: [UInt8]) -> [UInt8]? {
-        let bound = bay_compress_bound(Int64(bytes.count))
+    /// Appends `bytes` compressed to `output` and returns true, or leaves `output` as it was
+    /// and returns false when compressing would not save space. Compressing in place saves
+    /// a block of its own and a copy per text.
+    static func compress(_ bytes: [UInt8], appendingTo output: inout [UInt8]) -> Bool {
+        let bound = Int(bay_compress_bound(Int64(bytes.count)))
         guard bytes.count >= 64, bound > 0 else {
-            return nil
+            return false
         }
-        var output = [UInt8](repeating: 0, count: Int(bound))
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: bound))
         let written = bytes.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { buffer in
-                bay_compress(input.baseAddress, Int64(input.count), buffer.baseAddress, Int64(buffer.count))
+                bay_compress(
+                    input.baseAddress, Int64(input.count), buffer.baseAddress.map { $0 + start }, Int64(bound))
             }
         }
         guard written > 0, Int(written) < bytes.count else {
-            return nil
+            output.removeLast(bound)
+            return false
         }
-        output.removeLast(output.count - Int(written))
-        return output
+        output.removeLast(bound - Int(written))
+        return true
     }
 
     /// The original bytes, or nil when `bytes` does not decompress to exactly `length` bytes.
