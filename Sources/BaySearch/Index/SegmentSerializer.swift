@@ -177,6 +177,7 @@ enum SegmentSerializer {
         emit: (_ encoded: [UInt8]) throws(IndexError) -> Void
     ) throws(IndexError) -> _TermDictionaryBuilder {
         let cursors = zip(parts, ranges).map { _WriterTermCursor($0.writer, order: $0.terms, range: $1) }
+        let pools = parts.map(\.writer.pool)
         var dictionary = _TermDictionaryBuilder()
         var list = _PostingsListEncoder()
         var scratch = _TermPostings.Scratch()
@@ -200,16 +201,16 @@ enum SegmentSerializer {
             }
             encoded.removeAll(keepingCapacity: true)
             if holders.count == 1 && firstNumbers[first] == 0 {
-                cursors[first].postingsOfTerm.encode(into: &encoded, pool: parts[first].writer.pool, scratch: &scratch)
+                cursors[first].postingsOfTerm.encode(into: &encoded, pool: pools[first], scratch: &scratch)
             } else {
                 list.removeAll()
                 for index in holders {
                     cursors[index].postingsOfTerm.append(
-                        to: &list, firstNumber: firstNumbers[index], pool: parts[index].writer.pool, scratch: &scratch)
+                        to: &list, firstNumber: firstNumbers[index], pool: pools[index], scratch: &scratch)
                 }
                 list.write(to: &encoded)
                 for index in holders {
-                    cursors[index].postingsOfTerm.copyPositions(to: &encoded, pool: parts[index].writer.pool)
+                    cursors[index].postingsOfTerm.copyPositions(to: &encoded, pool: pools[index])
                 }
             }
             cursors[first].withTerm { dictionary.append(term: $0, postingsLength: encoded.count) }

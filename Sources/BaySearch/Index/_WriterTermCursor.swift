@@ -17,7 +17,7 @@ import CPrefetch
 /// cursors on one writer may run on several threads.
 ///
 /// Invariants: `blockTermEnds[i]` is where block term `i`'s bytes end in `blockTermBytes`,
-/// ascending; `0 <= inBlock <= blockCount <= blockSize`.
+/// ascending, at most `blockTermCapacity`; `0 <= inBlock <= blockCount <= blockSize`.
 final class _WriterTermCursor {
     private static let blockSize = 1024
 
@@ -34,7 +34,9 @@ final class _WriterTermCursor {
     /// Each block term's first eight bytes as a big-endian integer, zero-padded.
     private let blockPrefixes = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: _WriterTermCursor.blockSize)
     private let blockTermEnds = UnsafeMutableBufferPointer<Int>.allocate(capacity: _WriterTermCursor.blockSize)
-    private var blockTermBytes: [UInt8] = []
+    /// The block's terms' bytes, back to back, in `blockTermCapacity` bytes.
+    private var blockTermBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 4096)
+    private var blockTermCapacity = 4096
     private var blockCount = 0
     private var inBlock = 0
 
@@ -49,6 +51,7 @@ final class _WriterTermCursor {
         blockPostings.deallocate()
         blockPrefixes.deallocate()
         blockTermEnds.deallocate()
+        blockTermBytes.deallocate()
     }
 
     var isDone: Bool { inBlock == blockCount }
@@ -59,7 +62,7 @@ final class _WriterTermCursor {
     /// Calls `body` with the current term's folded UTF-8; only while not `isDone`.
     func withTerm<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         let start = inBlock == 0 ? 0 : blockTermEnds[inBlock - 1]
-        return blockTermBytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<blockTermEnds[inBlock]])) }
+        return body(UnsafeBufferPointer(start: blockTermBytes + start, count: blockTermEnds[inBlock] - start))
     }
 
     /// Whether the current term sorts before `other`'s (below 0), with it (0) or after it;
@@ -82,40 +85,60 @@ final class _WriterTermCursor {
     }
 
     private func loadBlock() {
-        let count = min(_WriterTermCursor.blockSize, end - nextToLoad)
-        blockTermBytes.removeAll(keepingCapacity: true)
-        postings.withUnsafeBufferPointer { postings in
-            termBytes.withUnsafeBufferPointer { termBytes in
-                termStarts.withUnsafeBufferPointer { termStarts in
-                    guard let bytesBase = termBytes.baseAddress, let startsBase = termStarts.baseAddress else {
-                        return
-                    }
-                    // The entry and the term's start, then (once that start is in cache) the
-                    // term's bytes, are asked for ahead.
-                    let distance = SegmentWriter.prefetchDistance
-                    for index in 0..<count {
-                        if index + 2 * distance < count {
-                            let ahead = order[nextToLoad + index + 2 * distance]
-                            postings.prefetch(ahead)
-                            bay_prefetch(startsBase + ahead)
+        let (first, count) = (nextToLoad, min(_WriterTermCursor.blockSize, end - nextToLoad))
+        var filled = 0
+        // Read through buffers taken once a block: reading the arrays of `self` term by term
+        // would retain and release each of them every time.
+        order.withUnsafeBufferPointer { order in
+            postings.withUnsafeBufferPointer { postings in
+                termBytes.withUnsafeBufferPointer { termBytes in
+                    termStarts.withUnsafeBufferPointer { termStarts in
+                        guard let bytesBase = termBytes.baseAddress, let startsBase = termStarts.baseAddress else {
+                            return
                         }
-                        if index + distance < count {
-                            bay_prefetch(bytesBase + termStarts[order[nextToLoad + index + distance]])
+                        // The entry and the term's start, then (once that start is in cache)
+                        // the term's bytes, are asked for ahead.
+                        let distance = SegmentWriter.prefetchDistance
+                        for index in 0..<count {
+                            if index + 2 * distance < count {
+                                let ahead = order[first + index + 2 * distance]
+                                postings.prefetch(ahead)
+                                bay_prefetch(startsBase + ahead)
+                            }
+                            if index + distance < count {
+                                bay_prefetch(bytesBase + termStarts[order[first + index + distance]])
+                            }
+                            let term = order[first + index]
+                            let bytes = UnsafeBufferPointer(rebasing: termBytes[termStarts[term]..<termStarts[term + 1]])
+                            blockPostings[index] = postings[term]
+                            blockPrefixes[index] = _WriterTermCursor.prefix(of: bytes)
+                            reserveTermBytes(filled + bytes.count)
+                            if let base = bytes.baseAddress {
+                                (blockTermBytes + filled).update(from: base, count: bytes.count)
+                            }
+                            filled += bytes.count
+                            blockTermEnds[index] = filled
                         }
-                        let term = order[nextToLoad + index]
-                        let bytes = UnsafeBufferPointer(rebasing: termBytes[termStarts[term]..<termStarts[term + 1]])
-                        blockPostings[index] = postings[term]
-                        blockPrefixes[index] = _WriterTermCursor.prefix(of: bytes)
-                        blockTermBytes.append(contentsOf: bytes)
-                        blockTermEnds[index] = blockTermBytes.count
                     }
                 }
             }
         }
-        (nextToLoad, blockCount, inBlock) = (nextToLoad + count, count, 0)
+        (nextToLoad, blockCount, inBlock) = (first + count, count, 0)
         for index in 0..<min(count, SegmentWriter.prefetchDistance) {
             blockPostings[index].prefetchStarts(pool)
         }
+    }
+
+    /// Grows `blockTermBytes` to hold at least `needed` bytes, keeping what it holds.
+    private func reserveTermBytes(_ needed: Int) {
+        guard needed > blockTermCapacity else {
+            return
+        }
+        let capacity = max(needed, 2 * blockTermCapacity)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        grown.update(from: blockTermBytes, count: blockTermCapacity)
+        blockTermBytes.deallocate()
+        (blockTermBytes, blockTermCapacity) = (grown, capacity)
     }
 
     private static func prefix(of bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
