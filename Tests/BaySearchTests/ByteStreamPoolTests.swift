@@ -50,10 +50,11 @@ import Testing
         #expect(pool.bytes > _ByteStreamPool.pageSize, "the streams span several pages")
     }
 
+    /// 5 MB: pages from three slabs of huge pages.
     @Test func aStreamLongerThanAPageSpansChunksOnManyPages() {
         let pool = _ByteStreamPool()
         var stream = pool.makeStream()
-        let bytes = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let bytes = (0..<5_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 16) }
         for byte in bytes {
             pool.append(byte, to: &stream)
         }
