@@ -147,6 +147,15 @@ import Testing
         #expect(Set(files) == manifest.files)
     }
 
+    @Test func workersShareTheDefaultFlushBudget() {
+        #expect(IndexBuilder(workerCount: 1).flushBytes == 96 << 20)
+        #expect(IndexBuilder(workerCount: 2).flushBytes == 48 << 20)
+        #expect(IndexBuilder(workerCount: 8).flushBytes == 16 << 20, "no worker below the minimum")
+        #expect(IndexBuilder(workerCount: 64).flushBytes == 16 << 20)
+        #expect(IndexBuilder(workerCount: 2, flushBytes: 5).flushBytes == 5)
+        #expect(IndexBuilder(workerCount: 2, flushBytes: -5).flushBytes == 1)
+    }
+
     @Test func manySmallFlushedSegmentsAreMerged() throws {
         let documents = try Fixtures.corpus() + OracleTests.extraDocuments
         let directory = try TemporaryDirectory()

@@ -22,19 +22,29 @@ public struct IndexBuilder: Sendable {
     /// More threads than this only multiply the memory each holds.
     public static let maximumWorkerCount = 256
     /// How many bytes of text and postings a worker holds before writing a segment (at
-    /// most `maximumFlushBytes`). The default, 48 MiB, lets two workers hold the 20 MB
-    /// benchmark corpus (about 75 MB between them) and end in one segment.
+    /// most `maximumFlushBytes`). By default the workers share `sharedFlushBytes`, each
+    /// holding at least `minimumDefaultFlushBytes`: on two cores, 48 MiB each, which lets
+    /// them hold the 20 MB benchmark corpus (about 75 MB between them) and end in one
+    /// segment, while more cores do not multiply the memory a build takes.
     public var flushBytes: Int
     /// Keeps a flushed segment's postings far below the format's 4 GiB.
     public static let maximumFlushBytes = 1 << 30
+    /// What the workers hold between them by default, as tantivy's writer shares one
+    /// memory budget among its threads.
+    public static let sharedFlushBytes = 96 << 20
+    /// Below this, a worker would flush segments small enough to make merging most of the work.
+    public static let minimumDefaultFlushBytes = 16 << 20
     var mergePolicy = MergePolicy()
     /// Text waiting for a worker: hundreds of average documents, enough to keep every
     /// worker busy while the reading thread parses the next ones.
     static let queuedBytesPerWorker = 4 << 20
 
-    public init(workerCount: Int = ProcessInfo.processInfo.activeProcessorCount, flushBytes: Int = 48 << 20) {
+    /// A builder with `workerCount` threads, each flushing at `flushBytes`; by default, the
+    /// workers share `sharedFlushBytes`.
+    public init(workerCount: Int = ProcessInfo.processInfo.activeProcessorCount, flushBytes: Int? = nil) {
         self.workerCount = min(max(1, workerCount), IndexBuilder.maximumWorkerCount)
-        self.flushBytes = max(1, flushBytes)
+        self.flushBytes = max(1, flushBytes ?? max(
+            IndexBuilder.minimumDefaultFlushBytes, IndexBuilder.sharedFlushBytes / self.workerCount))
     }
 
     /// What a build does with the documents already in the index.
