@@ -37,10 +37,7 @@ enum SegmentMerger {
             var dictionary = try mergeTerms(segments, ranges: lowerRanges, renumbered: renumbered) {
                 encoded throws(IndexError) in try file.append(encoded)
             }
-            if let upper {
-                dictionary.append(contentsOf: try upper.wait())
-                try upper.spill.forEachChunk { chunk throws(IndexError) in try file.append(chunk) }
-            }
+            try upper?.appendUpperTerms(to: &dictionary, postingsTo: file)
             try dictionary.write(to: file)
             try file.finish(documentCount: documentCount, totalWords: totalWords, termCount: dictionary.count)
             return Result(documentCount: documentCount, bytes: file.offset)

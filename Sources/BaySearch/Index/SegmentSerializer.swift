@@ -75,10 +75,7 @@ enum SegmentSerializer {
             var dictionary = try writeTerms(parts, ranges: lowerRanges, firstNumbers: firstNumbers) {
                 encoded throws(IndexError) in try file.append(encoded)
             }
-            if let upper {
-                dictionary.append(contentsOf: try upper.wait())
-                try upper.spill.forEachChunk { chunk throws(IndexError) in try file.append(chunk) }
-            }
+            try upper?.appendUpperTerms(to: &dictionary, postingsTo: file)
             try dictionary.write(to: file)
             try file.finish(
                 documentCount: documentCount, totalWords: parts.reduce(0) { $0 + $1.writer.totalWords },
