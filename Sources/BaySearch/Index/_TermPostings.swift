@@ -65,18 +65,27 @@ struct _TermPostings {
         pool.prefetchStart(of: positions)
     }
 
+    /// The open document's entry: whether a skip entry comes before it, its delta flagged
+    /// when its frequency is 1, and its frequency.
+    @inline(__always)
+    private var openEntry: (skipEntry: Bool, flaggedDelta: UInt64, frequency: UInt32) {
+        let skipEntry = _PostingsListEncoder.needsSkipEntry(
+            index: Int(writtenDocuments), offset: openDocumentStart, lastIndex: Int(lastSkipIndex), lastOffset: lastSkipOffset)
+        let delta = UInt64(openDocument - (writtenDocuments == 0 ? 0 : writtenDocument))
+        return (skipEntry, delta << 1 | (frequency == 1 ? 1 : 0), frequency)
+    }
+
     private mutating func writeDocument(_ pool: _ByteStreamPool) {
-        if _PostingsListEncoder.needsSkipEntry(
-            index: Int(writtenDocuments), offset: openDocumentStart, lastIndex: Int(lastSkipIndex), lastOffset: lastSkipOffset) {
+        let entry = openEntry
+        if entry.skipEntry {
             pool.append(0, to: &documents)
             pool.appendVarInt(UInt64(openDocumentStart - lastSkipOffset), to: &documents)
             lastSkipOffset = openDocumentStart
             lastSkipIndex = writtenDocuments
         }
-        let delta = UInt64(openDocument - (writtenDocuments == 0 ? 0 : writtenDocument))
-        pool.appendVarInt(delta << 1 | (frequency == 1 ? 1 : 0), to: &documents)
-        if frequency > 1 {
-            pool.appendVarInt(UInt64(frequency), to: &documents)
+        pool.appendVarInt(entry.flaggedDelta, to: &documents)
+        if entry.frequency > 1 {
+            pool.appendVarInt(UInt64(entry.frequency), to: &documents)
         }
         writtenDocument = openDocument
         writtenDocuments += 1
@@ -142,8 +151,8 @@ struct _TermPostings {
     }
 
     /// Splits the document stream into `scratch`'s parts. The open document's entry, not
-    /// written yet, is worked out as `writeDocument` would write it, so the pool is only
-    /// read: the terms of one pool may be split on several threads at once.
+    /// written yet, is taken from `openEntry` as `writeDocument` takes it, so the pool is
+    /// only read: the terms of one pool may be split on several threads at once.
     private func split(_ pool: _ByteStreamPool, into scratch: inout Scratch) {
         scratch.interleaved.removeAll(keepingCapacity: true)
         scratch.deltas.removeAll(keepingCapacity: true)
@@ -167,14 +176,13 @@ struct _TermPostings {
             }
         }
         if openDocument >= 0 {
-            if _PostingsListEncoder.needsSkipEntry(
-                index: Int(writtenDocuments), offset: openDocumentStart, lastIndex: Int(lastSkipIndex), lastOffset: lastSkipOffset) {
+            let entry = openEntry
+            if entry.skipEntry {
                 scratch.skipEntries.append(.init(index: Int(writtenDocuments), offset: openDocumentStart))
             }
-            let delta = UInt64(openDocument - (writtenDocuments == 0 ? 0 : writtenDocument))
-            _VarInt.append(delta << 1 | (frequency == 1 ? 1 : 0), to: &scratch.deltas)
-            if frequency > 1 {
-                _VarInt.append(UInt64(frequency), to: &scratch.frequencies)
+            _VarInt.append(entry.flaggedDelta, to: &scratch.deltas)
+            if entry.frequency > 1 {
+                _VarInt.append(UInt64(entry.frequency), to: &scratch.frequencies)
             }
         }
         (scratch.firstDelta, scratch.firstDeltaLength) = scratch.deltas.withUnsafeBytes { bytes in
