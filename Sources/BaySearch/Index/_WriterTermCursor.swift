@@ -5,7 +5,7 @@ import CPrefetch
 ///
 ///     let cursor = _WriterTermCursor(writer, order: writer.sortedTerms(), range: 0..<count)
 ///     while !cursor.isDone {
-///         cursor.postings.encode(into: &output, pool: writer.pool, scratch: &scratch)
+///         cursor.postingsOfTerm.encode(into: &output, pool: writer.pool, scratch: &scratch)
 ///         cursor.advance()
 ///     }
 ///
@@ -57,10 +57,14 @@ final class _WriterTermCursor {
     var isDone: Bool { inBlock == blockCount }
 
     /// The current term's postings; only while not `isDone`.
-    var postingsOfTerm: _TermPostings { blockPostings[inBlock] }
+    var postingsOfTerm: _TermPostings {
+        assert(inBlock < blockCount, "a cursor past its last term has no postings")
+        return blockPostings[inBlock]
+    }
 
     /// Calls `body` with the current term's folded UTF-8; only while not `isDone`.
     func withTerm<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        assert(inBlock < blockCount && blockTermEnds[inBlock] <= blockTermCapacity, "a cursor past its last term has no term")
         let start = inBlock == 0 ? 0 : blockTermEnds[inBlock - 1]
         return body(UnsafeBufferPointer(start: blockTermBytes + start, count: blockTermEnds[inBlock] - start))
     }
@@ -86,7 +90,7 @@ final class _WriterTermCursor {
 
     private func loadBlock() {
         let (first, count) = (nextToLoad, min(_WriterTermCursor.blockSize, end - nextToLoad))
-        var filled = 0
+        var (loaded, filled) = (0, 0)
         // Read through buffers taken once a block: reading the arrays of `self` term by term
         // would retain and release each of them every time.
         order.withUnsafeBufferPointer { order in
@@ -112,31 +116,32 @@ final class _WriterTermCursor {
                             let bytes = UnsafeBufferPointer(rebasing: termBytes[termStarts[term]..<termStarts[term + 1]])
                             blockPostings[index] = postings[term]
                             blockPrefixes[index] = _WriterTermCursor.prefix(of: bytes)
-                            reserveTermBytes(filled + bytes.count)
+                            reserveTermBytes(filled + bytes.count, keeping: filled)
                             if let base = bytes.baseAddress {
                                 (blockTermBytes + filled).update(from: base, count: bytes.count)
                             }
                             filled += bytes.count
                             blockTermEnds[index] = filled
+                            loaded += 1
                         }
                     }
                 }
             }
         }
-        (nextToLoad, blockCount, inBlock) = (first + count, count, 0)
-        for index in 0..<min(count, SegmentWriter.prefetchDistance) {
+        (nextToLoad, blockCount, inBlock) = (first + loaded, loaded, 0)
+        for index in 0..<min(loaded, SegmentWriter.prefetchDistance) {
             blockPostings[index].prefetchStarts(pool)
         }
     }
 
-    /// Grows `blockTermBytes` to hold at least `needed` bytes, keeping what it holds.
-    private func reserveTermBytes(_ needed: Int) {
+    /// Grows `blockTermBytes` to hold at least `needed` bytes, keeping its first `filled`.
+    private func reserveTermBytes(_ needed: Int, keeping filled: Int) {
         guard needed > blockTermCapacity else {
             return
         }
         let capacity = max(needed, 2 * blockTermCapacity)
         let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        grown.update(from: blockTermBytes, count: blockTermCapacity)
+        grown.update(from: blockTermBytes, count: filled)
         blockTermBytes.deallocate()
         (blockTermBytes, blockTermCapacity) = (grown, capacity)
     }
