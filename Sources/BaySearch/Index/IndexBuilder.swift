@@ -12,8 +12,8 @@ import Foundation
 /// memory stays bounded by the flush size, not the corpus. What the workers hold when the
 /// documents run out is joined into one segment (`SegmentSerializer`), so a corpus smaller
 /// than the workers' flush sizes together ends in one segment with nothing to merge. A
-/// changed or vanished document is deleted from its old segment by a tombstone. Once the change is committed,
-/// `MergePolicy` may merge segments. On any failure before the commit, the old index stays
+/// changed or vanished document is deleted from its old segment by a tombstone. Once the
+/// change is committed, `MergePolicy` may merge segments. On any failure before the commit, the old index stays
 /// exactly as it was. Building sets glibc's allocator to map large blocks on their own
 /// (`_Memory.mapLargeBlocksSeparately`), for the whole process.
 public struct IndexBuilder: Sendable {

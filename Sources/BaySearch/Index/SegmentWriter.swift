@@ -54,7 +54,9 @@ struct SegmentWriter {
     /// A writer whose largest arrays are reserved for about `bufferedBytes` of content, as a
     /// build's worker will hold before flushing: grown by doubling, they would be copied
     /// and faulted in again at each step, and pages reserved but never written cost no
-    /// memory.
+    /// memory. The shares are a little above what a flush of the benchmark corpus holds:
+    /// stored texts a fifth of `bufferedBytes`, a term for every 460 bytes, checkpoints a
+    /// fiftieth.
     init(reservingFor bufferedBytes: Int) {
         texts.reserveCapacity(bufferedBytes / 4)
         postings.reserveCapacity(bufferedBytes / 384)
