@@ -55,7 +55,7 @@ struct SegmentWriter {
     /// build's worker will hold before flushing: grown by doubling, they would be copied
     /// and faulted in again at each step, and pages reserved but never written cost no
     /// memory. The shares are a little above what a flush of the benchmark corpus holds:
-    /// stored texts a fifth of `bufferedBytes`, a term for every 460 bytes, checkpoints a
+    /// stored texts a fifth of `bufferedBytes`, a term for every 500 bytes, checkpoints a
     /// fiftieth.
     init(reservingFor bufferedBytes: Int) {
         texts.reserveCapacity(bufferedBytes / 4)
