@@ -16,9 +16,10 @@ struct SampleIndex {
         ("long.txt", String(repeating: "實施更加便利的通關模式。研究完善港珠澳大橋跨境車輛通行政策及有關出入境政策。\n", count: 6)),
     ]
 
-    /// Queries that reach every kind of term the documents hold: unigrams, bigrams, runs,
-    /// boundaries, alternatives and exclusions.
-    static let queries = ["桥", "港珠澳大桥", "香港 OR 澳门 -青年", "cepa", "香港，青年", "2020年", "㌕", "\"通关 模式\""]
+    /// Queries that reach every kind of term the documents hold: ideographs alone (through
+    /// every term they begin) and before another unit, bigrams, runs, boundaries,
+    /// alternatives and exclusions.
+    static let queries = ["桥", "港珠澳大桥", "香港 OR 澳门 -青年", "cepa", "香港，青年", "2020年", "㌕", "\"通关 模式\"", "业 ＣＥＰＡ", "cepa 框"]
 
     /// The index directory (it holds `manifest.json` and its segment files).
     let path: String

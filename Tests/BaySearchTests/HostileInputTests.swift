@@ -177,8 +177,8 @@ import Testing
         let file = try directory.write("one.txt", String(repeating: "一", count: count))
         let build = try CLI.run(["index", "--index", indexPath, file])
         #expect(build.status == 0 && build.errorLines.count == 1, "\(build.error)")
-        // One unigram and one bigram with count and count - 1 positions; a snippet window
-        // shows at most 200 characters and the human output counts the rest.
+        // A bigram with count - 1 positions and 一 itself with the last one, united for 一;
+        // a snippet window shows at most 200 characters and the human output counts the rest.
         for (query, matches) in [("一", count), ("一一", count - 1)] {
             let run = try CLI.run(["search", "--index", indexPath, query])
             #expect(run.status == 0, "\(run.error)")

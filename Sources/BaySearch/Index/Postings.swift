@@ -32,8 +32,6 @@ final class Postings {
     /// the list: a read in increasing order finds its skip entry by walking on from there.
     @exclusivity(unchecked) private var skipSlot = (entries: 0, listIndex: Int.max)
 
-    var documentFrequency: Int { documents.count }
-
     /// Decodes the document part of the list `reader` is at, checking every value against
     /// the segment.
     init(decoding reader: inout _ByteReader, in segment: SegmentReader) throws(IndexError) {
@@ -103,13 +101,6 @@ final class Postings {
         _ = try reader.skipVarInts(between)
         resume = _EncodedPostingsList.SkipEntry(index: listIndex, offset: reader.offset - base)
         return (reader, listIndex)
-    }
-
-    /// The ascending positions of the term in `documents[index]`.
-    func positions(at index: Int) throws(IndexError) -> [UInt32] {
-        var positions: [UInt32] = []
-        try self.positions(at: index, into: &positions)
-        return positions
     }
 
     /// Replaces the contents of `positions` with the term's positions in `documents[index]`,

@@ -1,4 +1,4 @@
-/// The layout of a segment file, version 9. All integers are little-endian.
+/// The layout of a segment file, version 10. All integers are little-endian.
 ///
 /// ```
 /// header   magic "BAYSEG\r\n", u32 version, u32 documentCount, u64 totalWords,
@@ -41,8 +41,12 @@
 ///            of this section (the last block may be shorter)
 /// ```
 ///
-/// Terms are single units (an ideograph or an alphanumeric run) and bigrams of two
-/// adjacent ideographs, which make phrase matching cheap. Sorted, neighbouring terms mostly
+/// Each position holds one term. An alphanumeric run is its own term. An ideograph is
+/// indexed as the bigram it starts with the ideograph at the next position, or, when none
+/// follows (the end of its run), as itself: one postings entry an ideograph, where a unigram
+/// and a bigram each took two, and a phrase of n ideographs needs about n/2 lists. An
+/// ideograph's occurrences are the lists of the terms it begins, which lie together in the
+/// sorted dictionary (`SegmentReader.postings(startingWith:)`). Sorted, neighbouring terms mostly
 /// share their first ideograph, so the dictionary takes about 6 bytes a term (5.7 on the
 /// benchmark corpus) where whole terms and two offset tables took 14; a lookup searches the
 /// blocks' first terms, then reads one block. Sections come in the order they
@@ -50,7 +54,7 @@
 /// Blocks are checked the first time a read touches them, so opening costs the header only.
 enum SegmentFormat {
     static let magic: [UInt8] = Array("BAYSEG\r\n".utf8)
-    static let version: UInt32 = 9
+    static let version: UInt32 = 10
     static let documentRecordSize = 52
     /// The document flag for a stored text compressed as one LZ4 block.
     static let lz4Compressed: UInt32 = 1

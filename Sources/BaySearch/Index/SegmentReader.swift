@@ -331,6 +331,26 @@ final class SegmentReader {
     /// Where the postings of `term` lie in the file, or nil when the dictionary lacks it: a
     /// binary search of the blocks' first terms, then a walk through one block.
     private func find(_ term: [UInt8]) throws(IndexError) -> Range<Int>? {
+        let blocksFromTerm = try blocksStarting(above: term)
+        guard blocksFromTerm > 0 else {
+            return nil
+        }
+        var (bytes, block) = try termBlock(blocksFromTerm - 1)
+        while try block.next(in: bytes) {
+            let order = block.term.withUnsafeBytes { SegmentReader.compare($0, term) }
+            if order == 0 {
+                return try fileRange(ofPostings: block.postings)
+            }
+            if order > 0 {
+                return nil
+            }
+        }
+        return nil
+    }
+
+    /// The number of dictionary blocks whose first term is at or below `term`: a binary
+    /// search of the blocks' first terms. Any block holding `term` is the last of them.
+    private func blocksStarting(above term: [UInt8]) throws(IndexError) -> Int {
         var low = 0
         var high = SegmentFormat.termBlockCount(termCount)
         // The blocks before `low` start at or below `term`, those from `high` on above it.
@@ -342,20 +362,39 @@ final class SegmentReader {
                 high = middle
             }
         }
-        guard low > 0 else {
-            return nil
-        }
-        var (bytes, block) = try termBlock(low - 1)
-        while try block.next(in: bytes) {
-            let order = block.term.withUnsafeBytes { SegmentReader.compare($0, term) }
-            if order == 0 {
-                return try fileRange(ofPostings: block.postings)
+        return low
+    }
+
+    /// Where the postings of every term that begins with `prefix` (folded UTF-8) lie in the
+    /// file, in dictionary order: such terms lie together, from `prefix` itself on. How an
+    /// ideograph is found wherever it stands, as it is indexed within the bigram it starts
+    /// (see `SegmentFormat`); `postings(inFile:)` decodes one.
+    func postingsRanges(startingWith prefix: [UInt8]) throws(IndexError) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        let blockCount = SegmentFormat.termBlockCount(termCount)
+        var blockIndex = max(0, try blocksStarting(above: prefix) - 1)
+        while blockIndex < blockCount {
+            var (bytes, block) = try termBlock(blockIndex)
+            while try block.next(in: bytes) {
+                let order = block.term.withUnsafeBytes { term in
+                    SegmentReader.compare(UnsafeRawBufferPointer(rebasing: term.prefix(prefix.count)), prefix)
+                }
+                if order > 0 {
+                    return found
+                }
+                if order == 0 {
+                    found.append(try fileRange(ofPostings: block.postings))
+                }
             }
-            if order > 0 {
-                return nil
-            }
+            blockIndex += 1
         }
-        return nil
+        return found
+    }
+
+    /// The decoded postings list at `range` of the file, as `postingsRanges(startingWith:)` gives.
+    func postings(inFile range: Range<Int>) throws(IndexError) -> Postings {
+        var reader = try reader(from: range.lowerBound, to: range.upperBound)
+        return try Postings(decoding: &reader, in: self)
     }
 
     /// The first term of the dictionary's block `block`, still in the mapped file: what the

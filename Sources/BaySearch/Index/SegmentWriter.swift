@@ -5,9 +5,10 @@
 ///     writer.add(document, analyzed: analyzed)
 ///     try SegmentSerializer.write(writer, to: path)
 ///
-/// Every unit is a term; so is every pair of adjacent ideographs (a bigram), so that a
-/// phrase of n ideographs needs about n/2 postings lists, not n; and so is each punctuation
-/// boundary (`boundaryTerm`), so that punctuation in a query matches punctuation only.
+/// Each unit is indexed once: an alphanumeric run as itself, an ideograph as the bigram it
+/// starts with the next ideograph, or as itself when it ends its run (see `SegmentFormat`
+/// on terms); so is each punctuation boundary (`boundaryTerm`), so that punctuation in a
+/// query matches punctuation only.
 ///
 /// Postings grow in a `_ByteStreamPool`, two streams a term (`_TermPostings`), so adding a
 /// position allocates nothing. A struct, so the hot loops touch local storage with no
@@ -121,7 +122,7 @@ struct SegmentWriter {
         }
     }
 
-    /// Adds every unit, bigram and boundary of the document to its term's postings, in
+    /// Adds every unit and boundary of the document to its term's postings, in
     /// position order for each term, as Lucene's indexing chain does: no per-document
     /// grouping, as a term's document entry is written when its next document comes.
     ///

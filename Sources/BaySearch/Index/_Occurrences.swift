@@ -20,12 +20,13 @@ struct _Occurrences {
 
     static let unitsPerStretch = 1024
 
-    /// Gathers the occurrences of `text.units[range]`, at most `unitsPerStretch` units: each
-    /// unit's, and the bigram each ideograph starts with the next one, in position order.
+    /// Gathers the occurrences of `text.units[range]`, at most `unitsPerStretch` units, in
+    /// position order: one a unit. An ideograph followed at the next position by another
+    /// stands as the bigram of the two; one that ends its run stands as itself (see
+    /// `SegmentFormat` on terms).
     mutating func gather(_ text: AnalyzedText, units range: Range<Int>) {
         precondition(range.count <= _Occurrences.unitsPerStretch, "gather at most unitsPerStretch units at a time")
-        // Each unit and the bigram it starts.
-        let capacity = 2 * _Occurrences.unitsPerStretch
+        let capacity = _Occurrences.unitsPerStretch
         if keys.count < capacity {
             keys = Array(repeating: 0, count: capacity)
             entries = Array(repeating: 0, count: capacity)
@@ -38,24 +39,22 @@ struct _Occurrences {
                         var count = 0
                         for index in range {
                             let unit = units[index]
-                            let key = unit.isIdeograph
-                                ? UInt64(unit.ideograph)
-                                : _Occurrences.runKey(UnsafeBufferPointer(
+                            let key: UInt64
+                            if unit.isIdeograph {
+                                let next = index + 1 < units.count ? units[index + 1] : unit
+                                key = next.isIdeograph && next.position == unit.position + 1
+                                    ? _Occurrences.bigramKey(unit.ideograph, next.ideograph)
+                                    : UInt64(unit.ideograph)
+                            } else {
+                                key = _Occurrences.runKey(UnsafeBufferPointer(
                                     rebasing: runBytes[Int(unit.runStart)..<Int(unit.runStart + unit.runLength)]))
-                            if key == 0 {
-                                longRuns.append(index)
+                                if key == 0 {
+                                    longRuns.append(index)
+                                }
                             }
                             keys[count] = key
                             entries[count] = UInt64(unit.position)
                             count += 1
-                            if unit.isIdeograph, index + 1 < units.count {
-                                let next = units[index + 1]
-                                if next.isIdeograph, next.position == unit.position + 1 {
-                                    keys[count] = _Occurrences.bigramKey(unit.ideograph, next.ideograph)
-                                    entries[count] = UInt64(unit.position)
-                                    count += 1
-                                }
-                            }
                         }
                         return count
                     }

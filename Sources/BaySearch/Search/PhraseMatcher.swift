@@ -1,9 +1,12 @@
 /// Finds every occurrence of a phrase in one segment by intersecting positional postings.
 ///
 /// A phrase of ideographs is covered by bigram terms (the last one overlapping when the
-/// length is odd) and other units by unigram terms; an occurrence is a start position at
-/// which every covering term stands at its offset. This finds a phrase wherever its units
-/// are contiguous, whatever ICU made of the words around it.
+/// length is odd) and other units by their own terms; an occurrence is a start position at
+/// which every covering term stands at its offset. An ideograph standing alone is indexed
+/// as the bigram it starts, or as itself at the end of its run (see `SegmentFormat`): when
+/// the phrase puts a unit after it, only its own term can stand there; when nothing follows
+/// it in the phrase, it is found through every term it begins (`_PostingsUnion`). This
+/// finds a phrase wherever its units are contiguous, whatever ICU made of the words around it.
 enum PhraseMatcher {
     /// Occurrences in one segment: `documents` ascending, `frequencies[i]` the number of
     /// occurrences in `documents[i]`, and their start positions on demand.
@@ -15,11 +18,11 @@ enum PhraseMatcher {
         private var verifiedStarts: [UInt32] = []
         private var startOffsets: [Int] = []
         /// For a phrase of one term, its postings: starts are decoded only for the hits shown.
-        private var singleTerm: Postings?
+        private var singleTerm: (any PostingsSource)?
 
         init() {}
 
-        init(singleTerm postings: Postings) {
+        init(singleTerm postings: any PostingsSource) {
             documents = postings.documents
             frequencies = postings.frequencies
             singleTerm = postings
@@ -45,12 +48,22 @@ enum PhraseMatcher {
     private struct CoveringTerm {
         var term: [UInt8]
         var offset: UInt32
+        /// Whether the term is an ideograph with nothing after it in the phrase, found
+        /// through every term it begins.
+        var beginsTerms = false
     }
 
     static func find(_ phrase: QueryPhrase, in segment: SegmentReader) throws(IndexError) -> Occurrences {
-        var lists: [(postings: Postings, offset: UInt32)] = []
+        var lists: [(postings: any PostingsSource, offset: UInt32)] = []
         for covering in cover(phrase) {
-            guard let postings = try segment.postings(of: covering.term) else {
+            let postings: (any PostingsSource)?
+            if covering.beginsTerms {
+                let union = try _PostingsUnion(segment, lists: try segment.postingsRanges(startingWith: covering.term))
+                postings = union.documents.isEmpty ? nil : union
+            } else {
+                postings = try segment.postings(of: covering.term)
+            }
+            guard let postings else {
                 return Occurrences()
             }
             lists.append((postings, covering.offset))
@@ -111,7 +124,10 @@ enum PhraseMatcher {
                 terms.append(CoveringTerm(term: units[index - 1].term + units[index].term, offset: units[index - 1].offset))
                 index += 1
             } else {
-                terms.append(CoveringTerm(term: units[index].term, offset: units[index].offset))
+                let unitFollows = index + 1 < units.count && units[index + 1].offset == units[index].offset + 1
+                terms.append(CoveringTerm(
+                    term: units[index].term, offset: units[index].offset,
+                    beginsTerms: units[index].ideograph != 0 && !unitFollows))
                 index += 1
             }
         }

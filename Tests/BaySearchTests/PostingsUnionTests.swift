@@ -1,0 +1,83 @@
+@testable import BaySearch
+import Testing
+
+/// An ideograph is indexed within the bigram it starts, or as itself where its run ends;
+/// the union of the terms it begins gives back every place it stands.
+@Suite struct PostingsUnionTests {
+    /// 300 documents holding 桥 `d % 6` times, each time in another context: starting a
+    /// bigram, ending a run before punctuation, Latin or the end of the text, after a line
+    /// break inside a word, and alone.
+    static func texts() -> [String] {
+        let contexts = ["港珠澳大桥，", "桥梁 ", "桥\n\n港", "a桥b", "大桥", "桥"]
+        return (0..<300).map { document in
+            (0..<document % 6).map { occurrence in
+                String(repeating: "澳", count: (document + occurrence) % 3) + contexts[(document + occurrence) % contexts.count]
+            }.joined(separator: document % 2 == 0 ? " x " : "")
+        }
+    }
+
+    static func union(_ segment: SegmentReader) throws -> _PostingsUnion {
+        try _PostingsUnion(segment, lists: try segment.postingsRanges(startingWith: Array("桥".utf8)))
+    }
+
+    static func check(_ union: _PostingsUnion, against expected: [[UInt32]]) throws {
+        let holding = expected.indices.filter { !expected[$0].isEmpty }
+        #expect(union.documents.map(Int.init) == holding)
+        #expect(union.frequencies == holding.map { expected[$0].count })
+        var generator = SystemRandomNumberGenerator()
+        for index in union.documents.indices.shuffled(using: &generator) {
+            let positions = expected[Int(union.documents[index])]
+            #expect(try union.positions(at: index) == positions)
+            // Every start up to the last position: kept where the offset lands on one.
+            var starts = Array(0...positions[positions.count - 1])
+            try union.keep(&starts, where: 1, at: index)
+            #expect(starts == positions.filter { $0 > 0 }.map { $0 - 1 })
+        }
+    }
+
+    @Test func theUnionHoldsEveryPlaceTheIdeographStands() throws {
+        let directory = try TemporaryDirectory()
+        let texts = PostingsUnionTests.texts()
+        try PostingsTests.writeSegment(texts, to: directory.path + "/a.bay")
+        let segment = try SegmentReader(path: directory.path + "/a.bay")
+        // The union spans 桥 itself, 桥梁, 桥港 (across the line break) and the bigrams
+        // where one context runs into the next.
+        #expect(try segment.postingsRanges(startingWith: Array("桥".utf8)).count >= 3)
+        try PostingsUnionTests.check(try PostingsUnionTests.union(segment), against: try PostingsTests.expectedPositions(texts))
+    }
+
+    @Test func deletedDocumentsLeaveTheUnion() throws {
+        let directory = try TemporaryDirectory()
+        let texts = PostingsUnionTests.texts()
+        try PostingsTests.writeSegment(texts, to: directory.path + "/a.bay")
+        var deleted = DeletedDocuments(documentCount: texts.count)
+        var expected = try PostingsTests.expectedPositions(texts)
+        for document in stride(from: 1, to: texts.count, by: 4) {
+            deleted.insert(document, wordCount: 0)
+            expected[document] = []
+        }
+        try deleted.write(to: directory.path + "/a.del")
+        let segment = try SegmentReader(path: directory.path + "/a.bay", deletionsPath: directory.path + "/a.del")
+        try PostingsUnionTests.check(try PostingsUnionTests.union(segment), against: expected)
+    }
+
+    /// Every term beginning with a prefix, and no other, wherever the prefix falls among
+    /// the dictionary's blocks: before the first term, inside and across blocks, past the last.
+    @Test func prefixesFindExactlyTheTermsTheyBegin() throws {
+        let directory = try TemporaryDirectory()
+        let texts = PostingsUnionTests.texts() + ["甲乙 甲丙 甲丁 甲 乙甲 zzz zz z abc ab"]
+        try PostingsTests.writeSegment(texts, to: directory.path + "/a.bay")
+        let segment = try SegmentReader(path: directory.path + "/a.bay")
+        let terms = try (0..<segment.termCount).map { try segment.termBytes(at: $0) }
+        #expect(terms.count > SegmentFormat.termsPerBlock)
+        let prefixes = [[], [0], [0x30], Array("a".utf8), Array("ab".utf8), Array("z".utf8), Array("zzzz".utf8), [0xFF]]
+            + ["甲", "乙", "桥", "澳", "港"].map { Array($0.utf8) } + terms.map { Array($0) }
+        for prefix in prefixes {
+            let expected = try terms.indices.filter { terms[$0].starts(with: prefix) }.map { index in
+                try segment.postings(at: index).documents
+            }
+            let found = try segment.postingsRanges(startingWith: prefix).map { try segment.postings(inFile: $0).documents }
+            #expect(found == expected, "\(prefix)")
+        }
+    }
+}
