@@ -21,8 +21,8 @@ struct _Occurrences {
     static let unitsPerStretch = 1024
 
     /// Gathers the occurrences of `text.units[range]`, at most `unitsPerStretch` units, in
-    /// position order: one a unit. An ideograph followed at the next position by another
-    /// stands as the bigram of the two; one that ends its run stands as itself (see
+    /// position order, one for each unit. An ideograph followed at the next position by
+    /// another stands as the bigram of the two; one that ends its run stands as itself (see
     /// `SegmentFormat` on terms).
     mutating func gather(_ text: AnalyzedText, units range: Range<Int>) {
         precondition(range.count <= _Occurrences.unitsPerStretch, "gather at most unitsPerStretch units at a time")
