@@ -65,18 +65,25 @@ import Testing
         try PostingsTests.check(try SegmentReader(path: directory.path + "/a.bay"), against: try PostingsTests.expectedPositions(texts))
     }
 
-    @Test func deletedDocumentsLeaveTheOthersPositionsIntact() throws {
-        let directory = try TemporaryDirectory()
-        let texts = PostingsTests.texts()
-        try PostingsTests.writeSegment(texts, to: directory.path + "/a.bay")
+    /// A segment of `texts` in `directory` with every `interval`th document deleted from
+    /// the second on, and the positions of 桥 its live documents hold.
+    static func segmentDeletingEvery(
+        _ interval: Int, of texts: [String], in directory: TemporaryDirectory
+    ) throws -> (segment: SegmentReader, expected: [[UInt32]]) {
+        try writeSegment(texts, to: directory.path + "/a.bay")
         var deleted = DeletedDocuments(documentCount: texts.count)
-        var expected = try PostingsTests.expectedPositions(texts)
-        for document in stride(from: 1, to: texts.count, by: 3) {
+        var expected = try expectedPositions(texts)
+        for document in stride(from: 1, to: texts.count, by: interval) {
             deleted.insert(document, wordCount: 0)
             expected[document] = []
         }
         try deleted.write(to: directory.path + "/a.del")
-        let segment = try SegmentReader(path: directory.path + "/a.bay", deletionsPath: directory.path + "/a.del")
+        return (try SegmentReader(path: directory.path + "/a.bay", deletionsPath: directory.path + "/a.del"), expected)
+    }
+
+    @Test func deletedDocumentsLeaveTheOthersPositionsIntact() throws {
+        let directory = try TemporaryDirectory()
+        let (segment, expected) = try PostingsTests.segmentDeletingEvery(3, of: PostingsTests.texts(), in: directory)
         try PostingsTests.check(segment, against: expected)
     }
 

@@ -48,16 +48,7 @@ import Testing
 
     @Test func deletedDocumentsLeaveTheUnion() throws {
         let directory = try TemporaryDirectory()
-        let texts = PostingsUnionTests.texts()
-        try PostingsTests.writeSegment(texts, to: directory.path + "/a.bay")
-        var deleted = DeletedDocuments(documentCount: texts.count)
-        var expected = try PostingsTests.expectedPositions(texts)
-        for document in stride(from: 1, to: texts.count, by: 4) {
-            deleted.insert(document, wordCount: 0)
-            expected[document] = []
-        }
-        try deleted.write(to: directory.path + "/a.del")
-        let segment = try SegmentReader(path: directory.path + "/a.bay", deletionsPath: directory.path + "/a.del")
+        let (segment, expected) = try PostingsTests.segmentDeletingEvery(4, of: PostingsUnionTests.texts(), in: directory)
         try PostingsUnionTests.check(try PostingsUnionTests.union(segment), against: expected)
     }
 
