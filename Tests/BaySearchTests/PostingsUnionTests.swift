@@ -46,6 +46,17 @@ import Testing
         try PostingsUnionTests.check(try PostingsUnionTests.union(segment), against: try PostingsTests.expectedPositions(texts))
     }
 
+    /// A union of few entries in a segment of many documents is grouped by sorting, not by
+    /// counting over every document.
+    @Test func aRareIdeographInManyDocuments() throws {
+        let directory = try TemporaryDirectory()
+        let texts = PostingsUnionTests.texts().enumerated().map { $0.offset % 50 == 9 ? $0.element : "港珠澳 a1 \($0.offset)" }
+        let (segment, expected) = try PostingsTests.segmentDeletingEvery(6, of: texts, in: directory)
+        let union = try PostingsUnionTests.union(segment)
+        #expect(union.frequencies.reduce(0, +) * 16 < segment.documentCount)
+        try PostingsUnionTests.check(union, against: expected)
+    }
+
     @Test func deletedDocumentsLeaveTheUnion() throws {
         let directory = try TemporaryDirectory()
         let (segment, expected) = try PostingsTests.segmentDeletingEvery(4, of: PostingsUnionTests.texts(), in: directory)

@@ -27,65 +27,156 @@ final class _PostingsUnion: PostingsSource {
     init(_ segment: SegmentReader, lists: [Range<Int>]) throws(IndexError) {
         (self.segment, self.lists) = (segment, lists)
         decoded = Array(repeating: nil, count: lists.count)
-        let documentCount = segment.documentCount
-        var memberCounts = [Int32](repeating: 0, count: documentCount)
-        var frequencySums = [Int](repeating: 0, count: documentCount)
-        // The kept documents of every list, back to back; list l's from listStarts[l].
-        var listDocuments: [Int32] = []
+        let entries = try _PostingsUnion.decode(lists, in: segment)
+        // Grouped by document: by a counting sort where the entries are many enough to pay
+        // for arrays as long as the segment's documents, by a comparison sort where not (a
+        // rare ideograph in a large segment).
+        let grouped = entries.documents.count * 16 >= segment.documentCount
+            ? _PostingsUnion.groupByCounting(entries, documentCount: segment.documentCount)
+            : _PostingsUnion.groupBySorting(entries)
+        (documents, frequencies, members, memberStarts) = grouped
+    }
+
+    /// Every list's documents that the segment has not deleted, with their frequencies,
+    /// list after list; list `l`'s from `listStarts[l]`.
+    private struct Entries {
+        var documents: [Int32] = []
+        var frequencies: [Int32] = []
         var listStarts = [0]
-        // The documents whose frequency is stored after the list's documents, in order;
-        // -1 for a deleted one.
-        var awaiting: [Int32] = []
+
+        /// The list holding entry `entry` and its index there, by a binary search.
+        func member(_ entry: Int) -> (list: Int32, index: Int32) {
+            var (low, high) = (0, listStarts.count - 1)
+            // The lists before `low` start at or before `entry`, those from `high` on after it.
+            while low < high {
+                let middle = (low + high) / 2
+                if listStarts[middle] <= entry {
+                    low = middle + 1
+                } else {
+                    high = middle
+                }
+            }
+            return (Int32(low - 1), Int32(entry - listStarts[low - 1]))
+        }
+    }
+
+    private typealias Grouped = (documents: [Int32], frequencies: [Int], members: [(list: Int32, index: Int32)], memberStarts: [Int])
+
+    private static func decode(_ lists: [Range<Int>], in segment: SegmentReader) throws(IndexError) -> Entries {
+        // Sized by the lists' document counts, read first, and filled through buffers.
+        var capacity = 0
+        for range in lists {
+            var reader = try segment.reader(from: range.lowerBound, to: range.upperBound)
+            capacity += Int(clamping: try reader.readVarInt())
+        }
+        var entries = Entries()
+        entries.listStarts.reserveCapacity(lists.count + 1)
+        var documents = [Int32](repeating: 0, count: capacity)
+        var frequencies = [Int32](repeating: 1, count: capacity)
+        // The entries whose frequency is stored after the list's documents, in order; -1
+        // for a deleted document.
+        var awaiting: [Int] = []
         let deletes = !segment.deleted.isEmpty
-        try memberCounts.withUnsafeMutableBufferPointer { (memberCounts) throws(IndexError) in
-            try frequencySums.withUnsafeMutableBufferPointer { (frequencySums) throws(IndexError) in
+        var written = 0
+        try documents.withUnsafeMutableBufferPointer { (documents) throws(IndexError) in
+            try frequencies.withUnsafeMutableBufferPointer { (frequencies) throws(IndexError) in
                 for range in lists {
                     var reader = try segment.reader(from: range.lowerBound, to: range.upperBound)
                     awaiting.removeAll(keepingCapacity: true)
                     var nextAwaiting = 0
-                    _ = try _EncodedPostingsList(&reader, documentCount: documentCount, document: { number, frequencyIsOne in
+                    // `document` comes exactly as many times as the list claims documents
+                    // (or it throws first), which `capacity` counted.
+                    _ = try _EncodedPostingsList(&reader, documentCount: segment.documentCount, document: { number, frequencyIsOne in
                         let deleted = deletes && segment.deleted.contains(number)
-                        if !deleted {
-                            listDocuments.append(Int32(number))
-                            memberCounts[number] += 1
-                            frequencySums[number] += frequencyIsOne ? 1 : 0
-                        }
                         if !frequencyIsOne {
-                            awaiting.append(deleted ? -1 : Int32(number))
+                            awaiting.append(deleted ? -1 : written)
+                        }
+                        if !deleted {
+                            documents[written] = Int32(number)
+                            written += 1
                         }
                     }, frequency: { frequency in
-                        let document = awaiting[nextAwaiting]
+                        let entry = awaiting[nextAwaiting]
                         nextAwaiting += 1
-                        if document >= 0 {
-                            frequencySums[Int(document)] += frequency
+                        if entry >= 0 {
+                            frequencies[entry] = Int32(truncatingIfNeeded: frequency)
                         }
                     })
-                    listStarts.append(listDocuments.count)
+                    entries.listStarts.append(written)
                 }
             }
         }
-        // A counting sort by document: each document's members go to the slots after those
-        // of the documents before it.
-        var (documents, frequencies, memberStarts) = ([Int32](), [Int](), [Int]())
+        documents.removeLast(capacity - written)
+        frequencies.removeLast(capacity - written)
+        (entries.documents, entries.frequencies) = (documents, frequencies)
+        return entries
+    }
+
+    /// Groups the entries by document through counts per document of the segment: each
+    /// document's members go to the slots after those of the documents before it.
+    private static func groupByCounting(_ entries: Entries, documentCount: Int) -> Grouped {
+        var memberCounts = [Int32](repeating: 0, count: documentCount)
+        var frequencySums = [Int](repeating: 0, count: documentCount)
+        var grouped: Grouped = ([], [], [], [])
+        // Where the next member of each document goes.
         var nextSlot = [Int](repeating: 0, count: documentCount)
-        var placed = 0
-        for document in 0..<documentCount where memberCounts[document] > 0 {
-            documents.append(Int32(document))
-            frequencies.append(frequencySums[document])
-            memberStarts.append(placed)
-            nextSlot[document] = placed
-            placed += Int(memberCounts[document])
-        }
-        memberStarts.append(placed)
-        var members = [(list: Int32, index: Int32)](repeating: (0, 0), count: placed)
-        for list in lists.indices {
-            for slot in listStarts[list]..<listStarts[list + 1] {
-                let document = Int(listDocuments[slot])
-                members[nextSlot[document]] = (Int32(list), Int32(slot - listStarts[list]))
-                nextSlot[document] += 1
+        var members = [(list: Int32, index: Int32)](repeating: (0, 0), count: entries.documents.count)
+        // Through buffers: the loops run once per entry or per document of the segment.
+        entries.documents.withUnsafeBufferPointer { documents in
+            memberCounts.withUnsafeMutableBufferPointer { memberCounts in
+                nextSlot.withUnsafeMutableBufferPointer { nextSlot in
+                    frequencySums.withUnsafeMutableBufferPointer { frequencySums in
+                        entries.frequencies.withUnsafeBufferPointer { frequencies in
+                            for (document, frequency) in zip(documents, frequencies) {
+                                memberCounts[Int(document)] += 1
+                                frequencySums[Int(document)] += Int(frequency)
+                            }
+                        }
+                        var placed = 0
+                        for document in 0..<documentCount where memberCounts[document] > 0 {
+                            grouped.documents.append(Int32(document))
+                            grouped.frequencies.append(frequencySums[document])
+                            grouped.memberStarts.append(placed)
+                            nextSlot[document] = placed
+                            placed += Int(memberCounts[document])
+                        }
+                        grouped.memberStarts.append(placed)
+                    }
+                    members.withUnsafeMutableBufferPointer { members in
+                        for list in 0..<entries.listStarts.count - 1 {
+                            let first = entries.listStarts[list]
+                            for entry in first..<entries.listStarts[list + 1] {
+                                let document = Int(documents[entry])
+                                members[nextSlot[document]] = (Int32(list), Int32(entry - first))
+                                nextSlot[document] += 1
+                            }
+                        }
+                    }
+                }
             }
         }
-        (self.documents, self.frequencies, self.members, self.memberStarts) = (documents, frequencies, members, memberStarts)
+        grouped.members = members
+        return grouped
+    }
+
+    /// Groups the entries by document through a sort of (document, entry) pairs.
+    private static func groupBySorting(_ entries: Entries) -> Grouped {
+        var keys = entries.documents.enumerated().map { UInt64(UInt32(bitPattern: $0.element)) << 32 | UInt64($0.offset) }
+        keys.sort()
+        var grouped: Grouped = ([], [], [], [])
+        for key in keys {
+            let (document, entry) = (Int32(truncatingIfNeeded: key >> 32), Int(key & 0xFFFF_FFFF))
+            if grouped.documents.last == document {
+                grouped.frequencies[grouped.frequencies.count - 1] += Int(entries.frequencies[entry])
+            } else {
+                grouped.documents.append(document)
+                grouped.frequencies.append(Int(entries.frequencies[entry]))
+                grouped.memberStarts.append(grouped.members.count)
+            }
+            grouped.members.append(entries.member(entry))
+        }
+        grouped.memberStarts.append(grouped.members.count)
+        return grouped
     }
 
     func positions(at index: Int, into positions: inout [UInt32]) throws(IndexError) {
