@@ -63,36 +63,42 @@ final class _PostingsUnion: PostingsSource {
     private typealias Grouped = (documents: [Int32], frequencies: [Int], members: [(list: Int32, index: Int32)], memberStarts: [Int])
 
     private static func decode(_ lists: [Range<Int>], in segment: SegmentReader) throws(IndexError) -> Entries {
-        // Sized by the lists' document counts, read first, and filled through buffers.
-        var capacity = 0
-        for range in lists {
+        // Sized by the lists' document counts, read first, and filled through buffers. A
+        // document takes at least a byte of its list, so a damaged count cannot ask for
+        // more than the file holds.
+        let claims = try lists.map { range throws(IndexError) in
             var reader = try segment.reader(from: range.lowerBound, to: range.upperBound)
-            capacity += Int(clamping: try reader.readVarInt())
+            return min(Int(clamping: try reader.readVarInt()), range.count)
         }
+        let capacity = claims.reduce(0, +)
         var entries = Entries()
         entries.listStarts.reserveCapacity(lists.count + 1)
         var documents = [Int32](repeating: 0, count: capacity)
         var frequencies = [Int32](repeating: 1, count: capacity)
         // The entries whose frequency is stored after the list's documents, in order; -1
-        // for a deleted document.
+        // for a deleted document (or one past the list's share).
         var awaiting: [Int] = []
         let deletes = !segment.deleted.isEmpty
         var written = 0
+        var overflowed = false
         try documents.withUnsafeMutableBufferPointer { (documents) throws(IndexError) in
             try frequencies.withUnsafeMutableBufferPointer { (frequencies) throws(IndexError) in
-                for range in lists {
+                for (range, claim) in zip(lists, claims) {
                     var reader = try segment.reader(from: range.lowerBound, to: range.upperBound)
                     awaiting.removeAll(keepingCapacity: true)
                     var nextAwaiting = 0
-                    // `document` comes exactly as many times as the list claims documents
-                    // (or it throws first), which `capacity` counted.
+                    // `document` comes as many times as the list claims documents (or it
+                    // throws first); the check keeps a damaged list inside its share.
+                    let end = written + claim
                     _ = try _EncodedPostingsList(&reader, documentCount: segment.documentCount, document: { number, frequencyIsOne in
-                        let deleted = deletes && segment.deleted.contains(number)
+                        let kept = !(deletes && segment.deleted.contains(number))
+                        overflowed = overflowed || (kept && written == end)
+                        let entry = kept && written < end ? written : -1
                         if !frequencyIsOne {
-                            awaiting.append(deleted ? -1 : written)
+                            awaiting.append(entry)
                         }
-                        if !deleted {
-                            documents[written] = Int32(number)
+                        if entry >= 0 {
+                            documents[entry] = Int32(number)
                             written += 1
                         }
                     }, frequency: { frequency in
@@ -105,6 +111,9 @@ final class _PostingsUnion: PostingsSource {
                     entries.listStarts.append(written)
                 }
             }
+        }
+        guard !overflowed else {
+            throw .corrupt("\(segment.path): a postings list holds more documents than it claims")
         }
         documents.removeLast(capacity - written)
         frequencies.removeLast(capacity - written)
