@@ -16,8 +16,17 @@ import Testing
         }
     }
 
-    static func union(_ segment: SegmentReader) throws -> _PostingsUnion {
-        try _PostingsUnion(segment, lists: try segment.postingsRanges(startingWith: Array("桥".utf8)))
+    /// The union of 桥 in `segment`, its members tabled at once or searched for (for the
+    /// first `_PostingsUnion.searchesBeforeTable` documents asked about).
+    static func unions(_ segment: SegmentReader) throws -> [_PostingsUnion] {
+        let lists = try segment.postingsRanges(startingWith: Array("桥".utf8))
+        return try [Int.max, 0].map { try _PostingsUnion(segment, lists: lists, entriesTabledAtOnce: $0) }
+    }
+
+    static func check(_ unions: [_PostingsUnion], against expected: [[UInt32]]) throws {
+        for union in unions {
+            try check(union, against: expected)
+        }
     }
 
     static func check(_ union: _PostingsUnion, against expected: [[UInt32]]) throws {
@@ -43,7 +52,7 @@ import Testing
         // The union spans 桥 itself, 桥梁, 桥港 (across the line break) and the bigrams
         // where one context runs into the next.
         #expect(try segment.postingsRanges(startingWith: Array("桥".utf8)).count >= 3)
-        try PostingsUnionTests.check(try PostingsUnionTests.union(segment), against: try PostingsTests.expectedPositions(texts))
+        try PostingsUnionTests.check(try PostingsUnionTests.unions(segment), against: try PostingsTests.expectedPositions(texts))
     }
 
     /// A union of few entries in a segment of many documents is grouped by sorting, not by
@@ -52,15 +61,15 @@ import Testing
         let directory = try TemporaryDirectory()
         let texts = PostingsUnionTests.texts().enumerated().map { $0.offset % 50 == 9 ? $0.element : "港珠澳 a1 \($0.offset)" }
         let (segment, expected) = try PostingsTests.segmentDeletingEvery(6, of: texts, in: directory)
-        let union = try PostingsUnionTests.union(segment)
-        #expect(union.frequencies.reduce(0, +) * 16 < segment.documentCount)
-        try PostingsUnionTests.check(union, against: expected)
+        let unions = try PostingsUnionTests.unions(segment)
+        #expect(unions[0].frequencies.reduce(0, +) * 16 < segment.documentCount)
+        try PostingsUnionTests.check(unions, against: expected)
     }
 
     @Test func deletedDocumentsLeaveTheUnion() throws {
         let directory = try TemporaryDirectory()
         let (segment, expected) = try PostingsTests.segmentDeletingEvery(4, of: PostingsUnionTests.texts(), in: directory)
-        try PostingsUnionTests.check(try PostingsUnionTests.union(segment), against: expected)
+        try PostingsUnionTests.check(try PostingsUnionTests.unions(segment), against: expected)
     }
 
     /// Every term beginning with a prefix, and no other, wherever the prefix falls among

@@ -9,80 +9,159 @@
 /// No two of the terms share a position in a document (each position holds one term), so
 /// a document's positions are its members' positions merged, and its frequency their sum.
 /// A common ideograph begins a thousand terms, most in a document or two: their documents
-/// are decoded straight into the union, and a term's `Postings` only when positions in
-/// one of its documents are asked for.
+/// are decoded straight into the union. Which lists hold each document (its members) is
+/// tabled at once when the entries are few; when they are many, a document's members are
+/// searched for when its positions are asked for, until enough were asked for to table
+/// them all. A list's `Postings` are decoded when its positions are first needed.
 final class _PostingsUnion: PostingsSource {
     let documents: [Int32]
     let frequencies: [Int]
     private let segment: SegmentReader
     private let lists: [Range<Int>]
-    /// The lists decoded so far, for their positions. (A union is used by one thread.)
+    private let entries: Entries
+    // A union is used by one thread, as its segment is.
+    /// The lists decoded so far, for their positions.
     @exclusivity(unchecked) private var decoded: [Postings?]
-    /// `documents[i]`'s members, each a list and the document's index among that list's
-    /// documents the segment has not deleted, are `members[memberStarts[i]..<memberStarts[i + 1]]`.
-    private let members: [(list: Int32, index: Int32)]
-    private let memberStarts: [Int]
+    /// Every document's members, once more documents' positions were asked for than
+    /// `searchesBeforeTable`; until then each document's are searched for in every list.
+    @exclusivity(unchecked) private var memberTable: MemberTable?
+    @exclusivity(unchecked) private var searches = 0
 
-    /// The union of the postings lists at `lists` in `segment`'s file.
-    init(_ segment: SegmentReader, lists: [Range<Int>]) throws(IndexError) {
+    /// How many documents' members are searched for, list by list, before all of them are
+    /// tabled at once: a one-part query asks for the hits it shows, a phrase for every
+    /// candidate document.
+    static let searchesBeforeTable = 16
+
+    /// The union of the postings lists at `lists` in `segment`'s file. Its members are
+    /// tabled at once when it has at most `entriesTabledAtOnce` entries (tests vary it).
+    init(_ segment: SegmentReader, lists: [Range<Int>], entriesTabledAtOnce: Int = 1 << 15) throws(IndexError) {
         (self.segment, self.lists) = (segment, lists)
         decoded = Array(repeating: nil, count: lists.count)
-        let entries = try _PostingsUnion.decode(lists, in: segment)
-        // Grouped by document: by a counting sort where the entries are many enough to pay
-        // for arrays as long as the segment's documents, by a comparison sort where not (a
-        // rare ideograph in a large segment).
-        let grouped = entries.documents.count * 16 >= segment.documentCount
-            ? _PostingsUnion.groupByCounting(entries, documentCount: segment.documentCount)
-            : _PostingsUnion.groupBySorting(entries)
-        (documents, frequencies, members, memberStarts) = grouped
-    }
-
-    /// Every list's documents that the segment has not deleted, with their frequencies,
-    /// list after list; list `l`'s from `listStarts[l]`.
-    private struct Entries {
-        var documents: [Int32] = []
-        var frequencies: [Int32] = []
-        var listStarts = [0]
-
-        /// The list holding entry `entry` and its index there, by a binary search.
-        func member(_ entry: Int) -> (list: Int32, index: Int32) {
-            var (low, high) = (0, listStarts.count - 1)
-            // The lists before `low` start at or before `entry`, those from `high` on after it.
-            while low < high {
-                let middle = (low + high) / 2
-                if listStarts[middle] <= entry {
-                    low = middle + 1
-                } else {
-                    high = middle
-                }
-            }
-            return (Int32(low - 1), Int32(entry - listStarts[low - 1]))
+        let documentCount = segment.documentCount
+        let claims = try _PostingsUnion.claimedDocuments(lists, in: segment)
+        let capacity = claims.reduce(0, +)
+        // Frequencies are summed by document where the entries are many enough to pay for
+        // an array as long as the segment's documents, or else kept by entry and the
+        // entries sorted by document (a rare ideograph in a large segment).
+        let byDocument = capacity * 16 >= documentCount
+        var sums = [Int](repeating: 0, count: byDocument ? documentCount : capacity)
+        entries = try _PostingsUnion.decode(lists, claims: claims, in: segment, summingBy: byDocument, into: &sums)
+        (documents, frequencies) = byDocument
+            ? _PostingsUnion.documents(withSums: sums)
+            : _PostingsUnion.documents(of: entries, entrySums: sums)
+        // Few entries are tabled at once, for less than searching every list would cost;
+        // the default keeps a table of them in the nearest caches.
+        if byDocument && entries.documents.count <= entriesTabledAtOnce {
+            memberTable = MemberTable(entries, documents: documents, documentCount: documentCount)
         }
     }
 
-    private typealias Grouped = (documents: [Int32], frequencies: [Int], members: [(list: Int32, index: Int32)], memberStarts: [Int])
+    /// Every list's documents that the segment has not deleted, list after list: list `l`'s
+    /// are `documents[listStarts[l]..<listStarts[l + 1]]`, ascending.
+    private struct Entries {
+        var documents: [Int32] = []
+        var listStarts = [0]
 
-    private static func decode(_ lists: [Range<Int>], in segment: SegmentReader) throws(IndexError) -> Entries {
-        // Sized by the lists' document counts, read first, and filled through buffers. A
-        // document takes at least a byte of its list, so a damaged count cannot ask for
-        // more than the file holds.
-        let claims = try lists.map { range throws(IndexError) in
+        var listCount: Int { listStarts.count - 1 }
+
+        /// The members of `document`, list by list, each found by a binary search (through
+        /// buffers: a common ideograph begins a thousand lists).
+        func members(of document: Int32) -> [Member] {
+            var found: [Member] = []
+            documents.withUnsafeBufferPointer { documents in
+                listStarts.withUnsafeBufferPointer { listStarts in
+                    for list in 0..<listStarts.count - 1 {
+                        var (low, high) = (listStarts[list], listStarts[list + 1])
+                        while low < high {
+                            let middle = (low + high) / 2
+                            if documents[middle] < document {
+                                low = middle + 1
+                            } else {
+                                high = middle
+                            }
+                        }
+                        if low < listStarts[list + 1], documents[low] == document {
+                            found.append(Member(list: Int32(list), index: Int32(low - listStarts[list])))
+                        }
+                    }
+                }
+            }
+            return found
+        }
+    }
+
+    /// A list holding a document, and the document's index among the list's documents the
+    /// segment has not deleted.
+    private struct Member {
+        var list: Int32
+        var index: Int32
+    }
+
+    /// Every document's members: `documents[i]`'s are `members[starts[i]..<starts[i + 1]]`.
+    private struct MemberTable {
+        var members: [Member]
+        var starts: [Int]
+
+        /// Places each entry after those of the documents before its own, by a counting
+        /// sort through a map from the segment's documents to the union's.
+        init(_ entries: Entries, documents: [Int32], documentCount: Int) {
+            var unionIndex = [Int32](repeating: 0, count: documentCount)
+            var (members, starts) = ([Member](repeating: Member(list: 0, index: 0), count: entries.documents.count), [Int](repeating: 0, count: documents.count + 1))
+            // Through buffers: the loops run once per entry.
+            unionIndex.withUnsafeMutableBufferPointer { unionIndex in
+                starts.withUnsafeMutableBufferPointer { starts in
+                    for (index, document) in documents.enumerated() {
+                        unionIndex[Int(document)] = Int32(index)
+                    }
+                    for document in entries.documents {
+                        starts[Int(unionIndex[Int(document)]) + 1] += 1
+                    }
+                    for index in documents.indices {
+                        starts[index + 1] += starts[index]
+                    }
+                    var next = Array(starts.dropLast())
+                    members.withUnsafeMutableBufferPointer { members in
+                        for list in 0..<entries.listCount {
+                            let first = entries.listStarts[list]
+                            for entry in first..<entries.listStarts[list + 1] {
+                                let index = Int(unionIndex[Int(entries.documents[entry])])
+                                members[next[index]] = Member(list: Int32(list), index: Int32(entry - first))
+                                next[index] += 1
+                            }
+                        }
+                    }
+                }
+            }
+            (self.members, self.starts) = (members, starts)
+        }
+    }
+
+    /// Each list's claimed document count, capped by its bytes: a document takes at least
+    /// one, so a damaged count cannot ask for more memory than the file holds.
+    private static func claimedDocuments(_ lists: [Range<Int>], in segment: SegmentReader) throws(IndexError) -> [Int] {
+        try lists.map { range throws(IndexError) in
             var reader = try segment.reader(from: range.lowerBound, to: range.upperBound)
             return min(Int(clamping: try reader.readVarInt()), range.count)
         }
+    }
+
+    /// Decodes every list's documents into `Entries`, at most its claim for each, and adds
+    /// each one's frequency to `sums`, at its document (`summingBy` document) or its entry.
+    private static func decode(
+        _ lists: [Range<Int>], claims: [Int], in segment: SegmentReader, summingBy document: Bool, into sums: inout [Int]
+    ) throws(IndexError) -> Entries {
         let capacity = claims.reduce(0, +)
         var entries = Entries()
         entries.listStarts.reserveCapacity(lists.count + 1)
         var documents = [Int32](repeating: 0, count: capacity)
-        var frequencies = [Int32](repeating: 1, count: capacity)
-        // The entries whose frequency is stored after the list's documents, in order; -1
-        // for a deleted document (or one past the list's share).
+        // Where in `sums` the frequencies stored after the list's documents go, in order;
+        // -1 for a deleted document (or one past the list's share).
         var awaiting: [Int] = []
         let deletes = !segment.deleted.isEmpty
         var written = 0
         var overflowed = false
         try documents.withUnsafeMutableBufferPointer { (documents) throws(IndexError) in
-            try frequencies.withUnsafeMutableBufferPointer { (frequencies) throws(IndexError) in
+            try sums.withUnsafeMutableBufferPointer { (sums) throws(IndexError) in
                 for (range, claim) in zip(lists, claims) {
                     var reader = try segment.reader(from: range.lowerBound, to: range.upperBound)
                     awaiting.removeAll(keepingCapacity: true)
@@ -93,19 +172,20 @@ final class _PostingsUnion: PostingsSource {
                     _ = try _EncodedPostingsList(&reader, documentCount: segment.documentCount, document: { number, frequencyIsOne in
                         let kept = !(deletes && segment.deleted.contains(number))
                         overflowed = overflowed || (kept && written == end)
-                        let entry = kept && written < end ? written : -1
-                        if !frequencyIsOne {
-                            awaiting.append(entry)
-                        }
-                        if entry >= 0 {
-                            documents[entry] = Int32(number)
+                        let slot = kept && written < end ? (document ? number : written) : -1
+                        if slot >= 0 {
+                            documents[written] = Int32(number)
                             written += 1
+                            sums[slot] += frequencyIsOne ? 1 : 0
+                        }
+                        if !frequencyIsOne {
+                            awaiting.append(slot)
                         }
                     }, frequency: { frequency in
-                        let entry = awaiting[nextAwaiting]
+                        let slot = awaiting[nextAwaiting]
                         nextAwaiting += 1
-                        if entry >= 0 {
-                            frequencies[entry] = Int32(truncatingIfNeeded: frequency)
+                        if slot >= 0 {
+                            sums[slot] += frequency
                         }
                     })
                     entries.listStarts.append(written)
@@ -116,86 +196,58 @@ final class _PostingsUnion: PostingsSource {
             throw .corrupt("\(segment.path): a postings list holds more documents than it claims")
         }
         documents.removeLast(capacity - written)
-        frequencies.removeLast(capacity - written)
-        (entries.documents, entries.frequencies) = (documents, frequencies)
+        entries.documents = documents
         return entries
     }
 
-    /// Groups the entries by document through counts per document of the segment: each
-    /// document's members go to the slots after those of the documents before it.
-    private static func groupByCounting(_ entries: Entries, documentCount: Int) -> Grouped {
-        var memberCounts = [Int32](repeating: 0, count: documentCount)
-        var frequencySums = [Int](repeating: 0, count: documentCount)
-        var grouped: Grouped = ([], [], [], [])
-        // Where the next member of each document goes.
-        var nextSlot = [Int](repeating: 0, count: documentCount)
-        var members = [(list: Int32, index: Int32)](repeating: (0, 0), count: entries.documents.count)
-        // Through buffers: the loops run once per entry or per document of the segment.
-        entries.documents.withUnsafeBufferPointer { documents in
-            memberCounts.withUnsafeMutableBufferPointer { memberCounts in
-                nextSlot.withUnsafeMutableBufferPointer { nextSlot in
-                    frequencySums.withUnsafeMutableBufferPointer { frequencySums in
-                        entries.frequencies.withUnsafeBufferPointer { frequencies in
-                            for (document, frequency) in zip(documents, frequencies) {
-                                memberCounts[Int(document)] += 1
-                                frequencySums[Int(document)] += Int(frequency)
-                            }
-                        }
-                        var placed = 0
-                        for document in 0..<documentCount where memberCounts[document] > 0 {
-                            grouped.documents.append(Int32(document))
-                            grouped.frequencies.append(frequencySums[document])
-                            grouped.memberStarts.append(placed)
-                            nextSlot[document] = placed
-                            placed += Int(memberCounts[document])
-                        }
-                        grouped.memberStarts.append(placed)
-                    }
-                    members.withUnsafeMutableBufferPointer { members in
-                        for list in 0..<entries.listStarts.count - 1 {
-                            let first = entries.listStarts[list]
-                            for entry in first..<entries.listStarts[list + 1] {
-                                let document = Int(documents[entry])
-                                members[nextSlot[document]] = (Int32(list), Int32(entry - first))
-                                nextSlot[document] += 1
-                            }
-                        }
-                    }
-                }
-            }
+    /// The documents with a frequency, from sums by document.
+    private static func documents(withSums sums: [Int]) -> (documents: [Int32], frequencies: [Int]) {
+        var result: (documents: [Int32], frequencies: [Int]) = ([], [])
+        for (document, sum) in sums.enumerated() where sum > 0 {
+            result.documents.append(Int32(document))
+            result.frequencies.append(sum)
         }
-        grouped.members = members
-        return grouped
+        return result
     }
 
-    /// Groups the entries by document through a sort of (document, entry) pairs.
-    private static func groupBySorting(_ entries: Entries) -> Grouped {
+    /// The documents of `entries` and their frequencies, from sums by entry, through a sort
+    /// of (document, entry) pairs.
+    private static func documents(of entries: Entries, entrySums: [Int]) -> (documents: [Int32], frequencies: [Int]) {
         var keys = entries.documents.enumerated().map { UInt64(UInt32(bitPattern: $0.element)) << 32 | UInt64($0.offset) }
         keys.sort()
-        var grouped: Grouped = ([], [], [], [])
+        var result: (documents: [Int32], frequencies: [Int]) = ([], [])
         for key in keys {
             let (document, entry) = (Int32(truncatingIfNeeded: key >> 32), Int(key & 0xFFFF_FFFF))
-            if grouped.documents.last == document {
-                grouped.frequencies[grouped.frequencies.count - 1] += Int(entries.frequencies[entry])
+            if result.documents.last == document {
+                result.frequencies[result.frequencies.count - 1] += entrySums[entry]
             } else {
-                grouped.documents.append(document)
-                grouped.frequencies.append(Int(entries.frequencies[entry]))
-                grouped.memberStarts.append(grouped.members.count)
+                result.documents.append(document)
+                result.frequencies.append(entrySums[entry])
             }
-            grouped.members.append(entries.member(entry))
         }
-        grouped.memberStarts.append(grouped.members.count)
-        return grouped
+        return result
+    }
+
+    /// The members of `documents[index]`.
+    private func members(at index: Int) -> ArraySlice<Member> {
+        if memberTable == nil && searches < _PostingsUnion.searchesBeforeTable {
+            searches += 1
+            return ArraySlice(entries.members(of: documents[index]))
+        }
+        let table = memberTable ?? MemberTable(entries, documents: documents, documentCount: segment.documentCount)
+        memberTable = table
+        return table.members[table.starts[index]..<table.starts[index + 1]]
     }
 
     func positions(at index: Int, into positions: inout [UInt32]) throws(IndexError) {
         positions.removeAll(keepingCapacity: true)
         var memberPositions: [UInt32] = []
-        for member in members[memberStarts[index]..<memberStarts[index + 1]] {
+        let members = members(at: index)
+        for member in members {
             try postings(Int(member.list)).positions(at: Int(member.index), into: &memberPositions)
             positions.append(contentsOf: memberPositions)
         }
-        if memberStarts[index + 1] - memberStarts[index] > 1 {
+        if members.count > 1 {
             positions.sort()
         }
     }
