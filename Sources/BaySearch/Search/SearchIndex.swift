@@ -253,17 +253,10 @@ public final class SearchIndex {
 
     /// The index of `wanted` in the ascending `values`.
     private func binarySearch<Value: Comparable>(_ values: [Value], _ wanted: Value) -> Int? {
-        var low = 0
-        var high = values.count
-        while low < high {
-            let middle = (low + high) / 2
-            if values[middle] < wanted {
-                low = middle + 1
-            } else {
-                high = middle
-            }
+        values.withUnsafeBufferPointer { values in
+            let low = values.lowerBound(of: wanted, in: 0..<values.count)
+            return low < values.count && values[low] == wanted ? low : nil
         }
-        return low < values.count && values[low] == wanted ? low : nil
     }
 
     /// Match ranges in document order, each once (two parts can match the same text).

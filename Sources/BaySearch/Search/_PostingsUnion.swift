@@ -71,15 +71,7 @@ final class _PostingsUnion: PostingsSource {
             documents.withUnsafeBufferPointer { documents in
                 listStarts.withUnsafeBufferPointer { listStarts in
                     for list in 0..<listStarts.count - 1 {
-                        var (low, high) = (listStarts[list], listStarts[list + 1])
-                        while low < high {
-                            let middle = (low + high) / 2
-                            if documents[middle] < document {
-                                low = middle + 1
-                            } else {
-                                high = middle
-                            }
-                        }
+                        let low = documents.lowerBound(of: document, in: listStarts[list]..<listStarts[list + 1])
                         if low < listStarts[list + 1], documents[low] == document {
                             found.append(Member(list: Int32(list), index: Int32(low - listStarts[list])))
                         }
