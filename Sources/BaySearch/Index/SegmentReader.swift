@@ -269,15 +269,12 @@ final class SegmentReader {
         guard let range = try find(term) else {
             return nil
         }
-        var reader = try reader(from: range.lowerBound, to: range.upperBound)
-        return try Postings(decoding: &reader, in: self)
+        return try postings(inFile: range)
     }
 
     /// The decoded postings of the term at `index` of the sorted dictionary.
     func postings(at index: Int) throws(IndexError) -> Postings {
-        let range = try fileRange(ofPostings: try termAndPostings(at: index).postings)
-        var reader = try reader(from: range.lowerBound, to: range.upperBound)
-        return try Postings(decoding: &reader, in: self)
+        try postings(inFile: try fileRange(ofPostings: try termAndPostings(at: index).postings))
     }
 
     /// The folded UTF-8 of the term at `index` of the sorted dictionary.
@@ -331,11 +328,11 @@ final class SegmentReader {
     /// Where the postings of `term` lie in the file, or nil when the dictionary lacks it: a
     /// binary search of the blocks' first terms, then a walk through one block.
     private func find(_ term: [UInt8]) throws(IndexError) -> Range<Int>? {
-        let blocksFromTerm = try blocksStarting(above: term)
-        guard blocksFromTerm > 0 else {
+        let blocksAtOrBelow = try blocksStartingAtOrBelow(term)
+        guard blocksAtOrBelow > 0 else {
             return nil
         }
-        var (bytes, block) = try termBlock(blocksFromTerm - 1)
+        var (bytes, block) = try termBlock(blocksAtOrBelow - 1)
         while try block.next(in: bytes) {
             let order = block.term.withUnsafeBytes { SegmentReader.compare($0, term) }
             if order == 0 {
@@ -350,7 +347,7 @@ final class SegmentReader {
 
     /// The number of dictionary blocks whose first term is at or below `term`: a binary
     /// search of the blocks' first terms. Any block holding `term` is the last of them.
-    private func blocksStarting(above term: [UInt8]) throws(IndexError) -> Int {
+    private func blocksStartingAtOrBelow(_ term: [UInt8]) throws(IndexError) -> Int {
         var low = 0
         var high = SegmentFormat.termBlockCount(termCount)
         // The blocks before `low` start at or below `term`, those from `high` on above it.
@@ -372,7 +369,7 @@ final class SegmentReader {
     func postingsRanges(startingWith prefix: [UInt8]) throws(IndexError) -> [Range<Int>] {
         var found: [Range<Int>] = []
         let blockCount = SegmentFormat.termBlockCount(termCount)
-        var blockIndex = max(0, try blocksStarting(above: prefix) - 1)
+        var blockIndex = max(0, try blocksStartingAtOrBelow(prefix) - 1)
         while blockIndex < blockCount {
             var (bytes, block) = try termBlock(blockIndex)
             while try block.next(in: bytes) {
@@ -391,7 +388,7 @@ final class SegmentReader {
         return found
     }
 
-    /// The decoded postings list at `range` of the file, as `postingsRanges(startingWith:)` gives.
+    /// The decoded postings list at `range` of the file (one of `postingsRanges(startingWith:)`).
     func postings(inFile range: Range<Int>) throws(IndexError) -> Postings {
         var reader = try reader(from: range.lowerBound, to: range.upperBound)
         return try Postings(decoding: &reader, in: self)
