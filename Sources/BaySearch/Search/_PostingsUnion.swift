@@ -9,19 +9,17 @@
 /// No two of the terms share a position in a document (each position holds one term), so
 /// a document's positions are its members' positions merged, and its frequency their sum.
 /// A common ideograph begins a thousand terms, most in a document or two: their documents
-/// are decoded straight into the union. Which lists hold each document (its members) is
-/// tabled at once when the entries are few; when they are many, a document's members are
-/// searched for when its positions are asked for, until enough were asked for to table
-/// them all. A list's `Postings` are decoded when its positions are first needed.
+/// and frequencies are decoded once, straight into the union, with where each list's
+/// positions lie, so that a document's positions are read without decoding a list again.
+/// Which lists hold each document (its members) is tabled at once when the entries are
+/// few; when they are many, a document's members are searched for when its positions are
+/// asked for, until enough were asked for to table them all.
 final class _PostingsUnion: PostingsSource {
     let documents: [Int32]
     let frequencies: [Int]
     private let segment: SegmentReader
-    private let lists: [Range<Int>]
     private let entries: Entries
     // A union is used by one thread, as its segment is.
-    /// The lists decoded so far, for their positions.
-    @exclusivity(unchecked) private var decoded: [Postings?]
     /// Every document's members, once more documents' positions were asked for than
     /// `searchesBeforeTable`; until then each document's are searched for in every list.
     @exclusivity(unchecked) private var memberTable: MemberTable?
@@ -35,20 +33,18 @@ final class _PostingsUnion: PostingsSource {
     /// The union of the postings lists at `lists` in `segment`'s file. Its members are
     /// tabled at once when it has at most `entriesTabledAtOnce` entries (tests vary it).
     init(_ segment: SegmentReader, lists: [Range<Int>], entriesTabledAtOnce: Int = 1 << 15) throws(IndexError) {
-        (self.segment, self.lists) = (segment, lists)
-        decoded = Array(repeating: nil, count: lists.count)
+        self.segment = segment
         let documentCount = segment.documentCount
         let claims = try _PostingsUnion.claimedDocuments(lists, in: segment)
         let capacity = claims.reduce(0, +)
+        entries = try Entries(lists, claims: claims, capacity: capacity, in: segment)
         // Frequencies are summed by document where the entries are many enough to pay for
         // an array as long as the segment's documents, or else kept by entry and the
         // entries sorted by document (a rare ideograph in a large segment).
         let byDocument = capacity * 16 >= documentCount
-        var sums = [Int](repeating: 0, count: byDocument ? documentCount : capacity)
-        entries = try _PostingsUnion.decode(lists, claims: claims, in: segment, summingBy: byDocument, into: &sums)
         (documents, frequencies) = byDocument
-            ? _PostingsUnion.documents(withSums: sums)
-            : _PostingsUnion.documents(of: entries, entrySums: sums)
+            ? _PostingsUnion.documents(withSums: entries.sumsByDocument(in: segment))
+            : _PostingsUnion.documents(of: entries, kept: entries.keptEntries(in: segment))
         // Few entries are tabled at once, for less than searching every list would cost;
         // the default keeps a table of them in the nearest caches.
         if byDocument && entries.documents.count <= entriesTabledAtOnce {
@@ -56,13 +52,89 @@ final class _PostingsUnion: PostingsSource {
         }
     }
 
-    /// Every list's documents that the segment has not deleted, list after list: list `l`'s
-    /// are `documents[listStarts[l]..<listStarts[l + 1]]`, ascending.
+    /// Every list's documents and frequencies as the list on disk holds them (deleted
+    /// documents too, so that an entry's index in its list is its index on disk), list after
+    /// list: list `l`'s are at `listStarts[l]..<listStarts[l + 1]`, documents ascending. With
+    /// each list's skip entries and the bytes of its positions.
     private struct Entries {
-        var documents: [Int32] = []
-        var listStarts = [0]
+        let documents: [Int32]
+        let frequencies: [UInt32]
+        let listStarts: [Int]
+        /// List `l`'s skip entries are `skipEntries[skipStarts[l]..<skipStarts[l + 1]]`.
+        let skipEntries: [_EncodedPostingsList.SkipEntry]
+        let skipStarts: [Int]
+        let positions: [Range<Int>]
 
         var listCount: Int { listStarts.count - 1 }
+
+        /// Decodes every list, at most its claim of documents (`capacity` in all).
+        init(_ lists: [Range<Int>], claims: [Int], capacity: Int, in segment: SegmentReader) throws(IndexError) {
+            var documents = [Int32](repeating: 0, count: capacity)
+            var frequencies = [UInt32](repeating: 0, count: capacity)
+            var (listStarts, skipStarts, skipEntries) = ([0], [0], [_EncodedPostingsList.SkipEntry]())
+            var positions: [Range<Int>] = []
+            listStarts.reserveCapacity(lists.count + 1)
+            skipStarts.reserveCapacity(lists.count + 1)
+            positions.reserveCapacity(lists.count)
+            var written = 0
+            var overflowed = false
+            try documents.withUnsafeMutableBufferPointer { (documents) throws(IndexError) in
+                try frequencies.withUnsafeMutableBufferPointer { (frequencies) throws(IndexError) in
+                    for (range, claim) in zip(lists, claims) {
+                        var reader = try segment.reader(from: range.lowerBound, to: range.upperBound)
+                        // `document` comes as many times as the list claims documents (or
+                        // it throws first); the check keeps a damaged list inside its share.
+                        let end = written + claim
+                        var stored = written
+                        let list = try _EncodedPostingsList(&reader, documentCount: segment.documentCount, document: { number, frequencyIsOne in
+                            guard written < end else {
+                                overflowed = true
+                                return
+                            }
+                            documents[written] = Int32(number)
+                            frequencies[written] = frequencyIsOne ? 1 : 0  // 0: among the stored frequencies
+                            written += 1
+                        }, frequency: { frequency in
+                            while stored < written && frequencies[stored] != 0 {
+                                stored += 1
+                            }
+                            if stored < written {
+                                frequencies[stored] = UInt32(frequency)
+                            }
+                        })
+                        listStarts.append(written)
+                        skipEntries.append(contentsOf: list.skipEntries)
+                        skipStarts.append(skipEntries.count)
+                        positions.append(list.positions)
+                    }
+                }
+            }
+            guard !overflowed else {
+                throw .corrupt("\(segment.path): a postings list holds more documents than it claims")
+            }
+            documents.removeLast(capacity - written)
+            frequencies.removeLast(capacity - written)
+            (self.documents, self.frequencies, self.listStarts) = (documents, frequencies, listStarts)
+            (self.skipEntries, self.skipStarts, self.positions) = (skipEntries, skipStarts, positions)
+        }
+
+        /// Each document's frequency summed over the lists, by document number; 0 for the
+        /// documents none holds and the deleted ones.
+        func sumsByDocument(in segment: SegmentReader) -> [Int] {
+            var sums = [Int](repeating: 0, count: segment.documentCount)
+            let deletes = !segment.deleted.isEmpty
+            sums.withUnsafeMutableBufferPointer { sums in
+                for (document, frequency) in zip(documents, frequencies) where !(deletes && segment.deleted.contains(Int(document))) {
+                    sums[Int(document)] += Int(frequency)
+                }
+            }
+            return sums
+        }
+
+        /// The entries of documents the segment has not deleted.
+        func keptEntries(in segment: SegmentReader) -> [Int] {
+            documents.indices.filter { segment.deleted.isEmpty || !segment.deleted.contains(Int(documents[$0])) }
+        }
 
         /// The members of `document`, list by list, each found by a binary search (through
         /// buffers: a common ideograph begins a thousand lists).
@@ -80,10 +152,38 @@ final class _PostingsUnion: PostingsSource {
             }
             return found
         }
+
+        /// Appends the positions of `member` to `positions`: from the last skip entry at or
+        /// before it, past the positions of the documents in between.
+        func appendPositions(of member: Member, in segment: SegmentReader, to positions: inout [UInt32]) throws(IndexError) {
+            let (list, index) = (Int(member.list), Int(member.index))
+            let skips = skipStarts[list]..<skipStarts[list + 1]
+            var following = skips.lowerBound
+            while following < skips.upperBound && skipEntries[following].index <= index {
+                following += 1
+            }
+            let from = following > skips.lowerBound ? skipEntries[following - 1] : _EncodedPostingsList.SkipEntry(index: 0, offset: 0)
+            let bytes = self.positions[list]
+            let end = following < skips.upperBound ? skipEntries[following].offset : bytes.count
+            guard from.offset <= end else {
+                throw .corrupt("\(segment.path): a skip entry points past the next one")
+            }
+            var reader = try segment.reader(from: bytes.lowerBound + from.offset, to: bytes.lowerBound + end)
+            let first = listStarts[list]
+            var between = 0
+            for earlier in (first + from.index)..<(first + index) {
+                between += Int(frequencies[earlier])
+            }
+            _ = try reader.skipVarInts(between)
+            var position: UInt64 = 0
+            for _ in 0..<frequencies[first + index] {
+                position = try reader.readDelta(after: position, atMost: UInt64(UInt32.max))
+                positions.append(UInt32(position))
+            }
+        }
     }
 
-    /// A list holding a document, and the document's index among the list's documents the
-    /// segment has not deleted.
+    /// A list holding a document, and the document's index in the list on disk.
     private struct Member {
         var list: Int32
         var index: Int32
@@ -94,32 +194,36 @@ final class _PostingsUnion: PostingsSource {
         var members: [Member]
         var starts: [Int]
 
-        /// Places each entry after those of the documents before its own, by a counting
-        /// sort through a map from the segment's documents to the union's.
+        /// Places each entry of a kept document after those of the documents before its
+        /// own, by a counting sort through a map from the segment's documents to the union's.
         init(_ entries: Entries, documents: [Int32], documentCount: Int) {
-            var unionIndex = [Int32](repeating: 0, count: documentCount)
-            var (members, starts) = ([Member](repeating: Member(list: 0, index: 0), count: entries.documents.count), [Int](repeating: 0, count: documents.count + 1))
+            // -1: a document the union leaves out (deleted).
+            var unionIndex = [Int32](repeating: -1, count: documentCount)
+            var starts = [Int](repeating: 0, count: documents.count + 1)
             // Through buffers: the loops run once per entry.
             unionIndex.withUnsafeMutableBufferPointer { unionIndex in
                 starts.withUnsafeMutableBufferPointer { starts in
                     for (index, document) in documents.enumerated() {
                         unionIndex[Int(document)] = Int32(index)
                     }
-                    for document in entries.documents {
+                    for document in entries.documents where unionIndex[Int(document)] >= 0 {
                         starts[Int(unionIndex[Int(document)]) + 1] += 1
                     }
                     for index in documents.indices {
                         starts[index + 1] += starts[index]
                     }
-                    var next = Array(starts.dropLast())
-                    members.withUnsafeMutableBufferPointer { members in
-                        for list in 0..<entries.listCount {
-                            let first = entries.listStarts[list]
-                            for entry in first..<entries.listStarts[list + 1] {
-                                let index = Int(unionIndex[Int(entries.documents[entry])])
-                                members[next[index]] = Member(list: Int32(list), index: Int32(entry - first))
-                                next[index] += 1
-                            }
+                }
+            }
+            var members = [Member](repeating: Member(list: 0, index: 0), count: starts[documents.count])
+            var next = Array(starts.dropLast())
+            unionIndex.withUnsafeBufferPointer { unionIndex in
+                members.withUnsafeMutableBufferPointer { members in
+                    for list in 0..<entries.listCount {
+                        let first = entries.listStarts[list]
+                        for entry in first..<entries.listStarts[list + 1] where unionIndex[Int(entries.documents[entry])] >= 0 {
+                            let index = Int(unionIndex[Int(entries.documents[entry])])
+                            members[next[index]] = Member(list: Int32(list), index: Int32(entry - first))
+                            next[index] += 1
                         }
                     }
                 }
@@ -137,61 +241,6 @@ final class _PostingsUnion: PostingsSource {
         }
     }
 
-    /// Decodes every list's documents into `Entries`, at most its claim for each, and adds
-    /// each one's frequency to `sums`, at its document (`summingBy` document) or its entry.
-    private static func decode(
-        _ lists: [Range<Int>], claims: [Int], in segment: SegmentReader, summingBy document: Bool, into sums: inout [Int]
-    ) throws(IndexError) -> Entries {
-        let capacity = claims.reduce(0, +)
-        var entries = Entries()
-        entries.listStarts.reserveCapacity(lists.count + 1)
-        var documents = [Int32](repeating: 0, count: capacity)
-        // Where in `sums` the frequencies stored after the list's documents go, in order;
-        // -1 for a deleted document (or one past the list's share).
-        var awaiting: [Int] = []
-        let deletes = !segment.deleted.isEmpty
-        var written = 0
-        var overflowed = false
-        try documents.withUnsafeMutableBufferPointer { (documents) throws(IndexError) in
-            try sums.withUnsafeMutableBufferPointer { (sums) throws(IndexError) in
-                for (range, claim) in zip(lists, claims) {
-                    var reader = try segment.reader(from: range.lowerBound, to: range.upperBound)
-                    awaiting.removeAll(keepingCapacity: true)
-                    var nextAwaiting = 0
-                    // `document` comes as many times as the list claims documents (or it
-                    // throws first); the check keeps a damaged list inside its share.
-                    let end = written + claim
-                    _ = try _EncodedPostingsList(&reader, documentCount: segment.documentCount, document: { number, frequencyIsOne in
-                        let kept = !(deletes && segment.deleted.contains(number))
-                        overflowed = overflowed || (kept && written == end)
-                        let slot = kept && written < end ? (document ? number : written) : -1
-                        if slot >= 0 {
-                            documents[written] = Int32(number)
-                            written += 1
-                            sums[slot] += frequencyIsOne ? 1 : 0
-                        }
-                        if !frequencyIsOne {
-                            awaiting.append(slot)
-                        }
-                    }, frequency: { frequency in
-                        let slot = awaiting[nextAwaiting]
-                        nextAwaiting += 1
-                        if slot >= 0 {
-                            sums[slot] += frequency
-                        }
-                    })
-                    entries.listStarts.append(written)
-                }
-            }
-        }
-        guard !overflowed else {
-            throw .corrupt("\(segment.path): a postings list holds more documents than it claims")
-        }
-        documents.removeLast(capacity - written)
-        entries.documents = documents
-        return entries
-    }
-
     /// The documents with a frequency, from sums by document.
     private static func documents(withSums sums: [Int]) -> (documents: [Int32], frequencies: [Int]) {
         var result: (documents: [Int32], frequencies: [Int]) = ([], [])
@@ -202,19 +251,19 @@ final class _PostingsUnion: PostingsSource {
         return result
     }
 
-    /// The documents of `entries` and their frequencies, from sums by entry, through a sort
-    /// of (document, entry) pairs.
-    private static func documents(of entries: Entries, entrySums: [Int]) -> (documents: [Int32], frequencies: [Int]) {
-        var keys = entries.documents.enumerated().map { UInt64(UInt32(bitPattern: $0.element)) << 32 | UInt64($0.offset) }
+    /// The documents of the `kept` entries and their summed frequencies, through a sort of
+    /// (document, entry) pairs.
+    private static func documents(of entries: Entries, kept: [Int]) -> (documents: [Int32], frequencies: [Int]) {
+        var keys = kept.map { UInt64(UInt32(bitPattern: entries.documents[$0])) << 32 | UInt64($0) }
         keys.sort()
         var result: (documents: [Int32], frequencies: [Int]) = ([], [])
         for key in keys {
-            let (document, entry) = (Int32(truncatingIfNeeded: key >> 32), Int(key & 0xFFFF_FFFF))
+            let (document, frequency) = (Int32(truncatingIfNeeded: key >> 32), Int(entries.frequencies[Int(key & 0xFFFF_FFFF)]))
             if result.documents.last == document {
-                result.frequencies[result.frequencies.count - 1] += entrySums[entry]
+                result.frequencies[result.frequencies.count - 1] += frequency
             } else {
                 result.documents.append(document)
-                result.frequencies.append(entrySums[entry])
+                result.frequencies.append(frequency)
             }
         }
         return result
@@ -233,11 +282,9 @@ final class _PostingsUnion: PostingsSource {
 
     func positions(at index: Int, into positions: inout [UInt32]) throws(IndexError) {
         positions.removeAll(keepingCapacity: true)
-        var memberPositions: [UInt32] = []
         let members = members(at: index)
         for member in members {
-            try postings(Int(member.list)).positions(at: Int(member.index), into: &memberPositions)
-            positions.append(contentsOf: memberPositions)
+            try entries.appendPositions(of: member, in: segment, to: &positions)
         }
         if members.count > 1 {
             positions.sort()
@@ -259,15 +306,5 @@ final class _PostingsUnion: PostingsSource {
             }
         }
         starts.removeLast(starts.count - kept)
-    }
-
-    /// List `list`, decoded on first use.
-    private func postings(_ list: Int) throws(IndexError) -> Postings {
-        if let postings = decoded[list] {
-            return postings
-        }
-        let postings = try segment.postings(inFile: lists[list])
-        decoded[list] = postings
-        return postings
     }
 }
