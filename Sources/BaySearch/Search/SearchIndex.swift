@@ -7,7 +7,8 @@ import Foundation
 ///     for hit in try index.search(query, limit: 10).hits { print(hit.id, hit.score) }
 ///
 /// Opening maps the segment files and reads their headers only, and removes files an
-/// interrupted writer left. Not thread-safe (it owns an `Analyzer` and remembers which
+/// interrupted writer left. It also sets the process's allocator to keep freed blocks for
+/// reuse (`_Memory.keepFreedBlocksForReuse`; a build sets its own). Not thread-safe (it owns an `Analyzer` and remembers which
 /// blocks it has checked): open one per thread.
 public final class SearchIndex {
     public let path: String
@@ -17,6 +18,7 @@ public final class SearchIndex {
 
     public init(path: String) throws {
         self.path = path
+        _Memory.keepFreedBlocksForReuse()
         analyzer = Analyzer()
         let directory = IndexDirectory(path: path)
         let manifest: IndexDirectory.Manifest
