@@ -24,6 +24,9 @@ final class _PostingsUnion: PostingsSource {
     /// `searchesBeforeTable`; until then each document's are searched for in every list.
     @exclusivity(unchecked) private var memberTable: MemberTable?
     @exclusivity(unchecked) private var searches = 0
+    /// Per list, where the positions of the member read last end: a phrase reads its
+    /// candidates' positions in increasing order, and walks on from there.
+    @exclusivity(unchecked) private var resumes: [_EncodedPostingsList.SkipEntry]
 
     /// How many documents' members are searched for, list by list, before all of them are
     /// tabled at once: a one-part query asks for the hits it shows, a phrase for every
@@ -38,6 +41,7 @@ final class _PostingsUnion: PostingsSource {
         let claims = try _PostingsUnion.claimedDocuments(lists, in: segment)
         let capacity = claims.reduce(0, +)
         entries = try Entries(lists, claims: claims, capacity: capacity, in: segment)
+        resumes = Array(repeating: _EncodedPostingsList.SkipEntry(index: 0, offset: 0), count: lists.count)
         // Frequencies are summed by document where the entries are many enough to pay for
         // an array as long as the segment's documents, or else kept by entry and the
         // entries sorted by document (a rare ideograph in a large segment).
@@ -154,15 +158,28 @@ final class _PostingsUnion: PostingsSource {
         }
 
         /// Appends the positions of `member` to `positions`: from the last skip entry at or
-        /// before it, past the positions of the documents in between.
-        func appendPositions(of member: Member, in segment: SegmentReader, to positions: inout [UInt32]) throws(IndexError) {
+        /// before it, or from `resume` when that is nearer, past the positions of the
+        /// documents in between; then sets `resume` to where they end.
+        func appendPositions(
+            of member: Member, in segment: SegmentReader, to positions: inout [UInt32], resume: inout _EncodedPostingsList.SkipEntry
+        ) throws(IndexError) {
             let (list, index) = (Int(member.list), Int(member.index))
             let skips = skipStarts[list]..<skipStarts[list + 1]
-            var following = skips.lowerBound
-            while following < skips.upperBound && skipEntries[following].index <= index {
-                following += 1
+            // The first skip entry past the member, by a binary search: a long list has
+            // thousands, and a phrase asks for every candidate document's positions.
+            var (following, high) = (skips.lowerBound, skips.upperBound)
+            while following < high {
+                let middle = (following + high) / 2
+                if skipEntries[middle].index <= index {
+                    following = middle + 1
+                } else {
+                    high = middle
+                }
             }
-            let from = following > skips.lowerBound ? skipEntries[following - 1] : _EncodedPostingsList.SkipEntry(index: 0, offset: 0)
+            var from = following > skips.lowerBound ? skipEntries[following - 1] : _EncodedPostingsList.SkipEntry(index: 0, offset: 0)
+            if resume.index > from.index && resume.index <= index {
+                from = resume
+            }
             let bytes = self.positions[list]
             let end = following < skips.upperBound ? skipEntries[following].offset : bytes.count
             guard from.offset <= end else {
@@ -180,6 +197,7 @@ final class _PostingsUnion: PostingsSource {
                 position = try reader.readDelta(after: position, atMost: UInt64(UInt32.max))
                 positions.append(UInt32(position))
             }
+            resume = _EncodedPostingsList.SkipEntry(index: index + 1, offset: reader.offset - bytes.lowerBound)
         }
     }
 
@@ -284,7 +302,7 @@ final class _PostingsUnion: PostingsSource {
         positions.removeAll(keepingCapacity: true)
         let members = members(at: index)
         for member in members {
-            try entries.appendPositions(of: member, in: segment, to: &positions)
+            try entries.appendPositions(of: member, in: segment, to: &positions, resume: &resumes[Int(member.list)])
         }
         if members.count > 1 {
             positions.sort()
