@@ -66,40 +66,22 @@ final class Postings {
     /// nearer, it skips the positions of the documents in between, in one pass.
     private func positionsReader(at index: Int) throws(IndexError) -> (reader: _ByteReader, listIndex: Int) {
         let listIndex = listIndex(of: index)
-        var low = 0  // the number of entries at or before listIndex
-        if listIndex >= skipSlot.listIndex {
-            low = skipSlot.entries
-            while low < list.skipEntries.count && list.skipEntries[low].index <= listIndex {
-                low += 1
-            }
-        } else {
-            var high = list.skipEntries.count
-            while low < high {
-                let middle = (low + high) / 2
-                if list.skipEntries[middle].index <= listIndex {
-                    low = middle + 1
-                } else {
-                    high = middle
+        let reader = try list.skipEntries.withUnsafeBufferPointer { (skipEntries) throws(IndexError) in
+            var following: Int  // the number of skip entries at or before listIndex
+            if listIndex >= skipSlot.listIndex {
+                following = skipSlot.entries
+                while following < skipEntries.count && skipEntries[following].index <= listIndex {
+                    following += 1
                 }
+            } else {
+                following = _EncodedPostingsList.firstSkipEntry(after: listIndex, in: skipEntries)
             }
+            skipSlot = (following, listIndex)
+            return try _EncodedPostingsList.positionsReader(
+                at: listIndex, following: following, of: skipEntries, resume: resume,
+                positions: list.positions, in: segment) { listFrequencies[$0] }
         }
-        skipSlot = (low, listIndex)
-        var from = low > 0 ? list.skipEntries[low - 1] : _EncodedPostingsList.SkipEntry(index: 0, offset: 0)
-        if let resume, resume.index > from.index, resume.index <= listIndex {
-            from = resume
-        }
-        let end = low < list.skipEntries.count ? list.skipEntries[low].offset : list.positions.count
-        guard from.offset <= end else {
-            throw .corrupt("\(segment.path): a skip entry points past the next one")
-        }
-        let base = list.positions.lowerBound
-        var reader = try segment.reader(from: base + from.offset, to: base + end)
-        var between = 0
-        for earlier in from.index..<listIndex {
-            between += listFrequencies[earlier]
-        }
-        _ = try reader.skipVarInts(between)
-        resume = _EncodedPostingsList.SkipEntry(index: listIndex, offset: reader.offset - base)
+        resume = _EncodedPostingsList.SkipEntry(index: listIndex, offset: reader.offset - list.positions.lowerBound)
         return (reader, listIndex)
     }
 

@@ -144,3 +144,48 @@ struct _EncodedPostingsList {
         }
     }
 }
+
+extension _EncodedPostingsList {
+    /// The index in `skipEntries` (ascending) of the first entry past the document at
+    /// `listIndex`, or `skipEntries.count`: a binary search, as a long list has thousands.
+    static func firstSkipEntry(after listIndex: Int, in skipEntries: UnsafeBufferPointer<SkipEntry>) -> Int {
+        var (low, high) = (0, skipEntries.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if skipEntries[middle].index <= listIndex {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        return low
+    }
+
+    /// A reader at the first position of the document at `listIndex`, ending where the
+    /// skip entry `skipEntries[following]` (the first past the document) points, or at the
+    /// end of `positions` (where the list's positions lie in the file). It starts at the
+    /// entry before that one, or at `resume` (where an earlier document's positions end)
+    /// when that is nearer, and skips the positions of the documents in between,
+    /// `frequency(i)` for the document at list index `i`.
+    @inline(__always)
+    static func positionsReader(
+        at listIndex: Int, following: Int, of skipEntries: UnsafeBufferPointer<SkipEntry>, resume: SkipEntry?,
+        positions: Range<Int>, in segment: SegmentReader, frequency: (Int) -> Int
+    ) throws(IndexError) -> _ByteReader {
+        var from = following > 0 ? skipEntries[following - 1] : SkipEntry(index: 0, offset: 0)
+        if let resume, resume.index > from.index, resume.index <= listIndex {
+            from = resume
+        }
+        let end = following < skipEntries.count ? skipEntries[following].offset : positions.count
+        guard from.offset <= end else {
+            throw .corrupt("\(segment.path): a skip entry points past the next one")
+        }
+        var reader = try segment.reader(from: positions.lowerBound + from.offset, to: positions.lowerBound + end)
+        var between = 0
+        for earlier in from.index..<listIndex {
+            between += frequency(earlier)
+        }
+        _ = try reader.skipVarInts(between)
+        return reader
+    }
+}

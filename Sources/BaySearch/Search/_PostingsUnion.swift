@@ -67,7 +67,8 @@ final class _PostingsUnion: PostingsSource {
         /// List `l`'s skip entries are `skipEntries[skipStarts[l]..<skipStarts[l + 1]]`.
         let skipEntries: [_EncodedPostingsList.SkipEntry]
         let skipStarts: [Int]
-        let positions: [Range<Int>]
+        /// Where each list's positions lie in the file.
+        let positionRanges: [Range<Int>]
 
         var listCount: Int { listStarts.count - 1 }
 
@@ -76,10 +77,10 @@ final class _PostingsUnion: PostingsSource {
             var documents = [Int32](repeating: 0, count: capacity)
             var frequencies = [UInt32](repeating: 0, count: capacity)
             var (listStarts, skipStarts, skipEntries) = ([0], [0], [_EncodedPostingsList.SkipEntry]())
-            var positions: [Range<Int>] = []
+            var positionRanges: [Range<Int>] = []
             listStarts.reserveCapacity(lists.count + 1)
             skipStarts.reserveCapacity(lists.count + 1)
-            positions.reserveCapacity(lists.count)
+            positionRanges.reserveCapacity(lists.count)
             var written = 0
             var overflowed = false
             try documents.withUnsafeMutableBufferPointer { (documents) throws(IndexError) in
@@ -109,7 +110,7 @@ final class _PostingsUnion: PostingsSource {
                         listStarts.append(written)
                         skipEntries.append(contentsOf: list.skipEntries)
                         skipStarts.append(skipEntries.count)
-                        positions.append(list.positions)
+                        positionRanges.append(list.positions)
                     }
                 }
             }
@@ -119,7 +120,7 @@ final class _PostingsUnion: PostingsSource {
             documents.removeLast(capacity - written)
             frequencies.removeLast(capacity - written)
             (self.documents, self.frequencies, self.listStarts) = (documents, frequencies, listStarts)
-            (self.skipEntries, self.skipStarts, self.positions) = (skipEntries, skipStarts, positions)
+            (self.skipEntries, self.skipStarts, self.positionRanges) = (skipEntries, skipStarts, positionRanges)
         }
 
         /// Each document's frequency summed over the lists, by document number; 0 for the
@@ -164,40 +165,19 @@ final class _PostingsUnion: PostingsSource {
             of member: Member, in segment: SegmentReader, to positions: inout [UInt32], resume: inout _EncodedPostingsList.SkipEntry
         ) throws(IndexError) {
             let (list, index) = (Int(member.list), Int(member.index))
-            let skips = skipStarts[list]..<skipStarts[list + 1]
-            // The first skip entry past the member, by a binary search: a long list has
-            // thousands, and a phrase asks for every candidate document's positions.
-            var (following, high) = (skips.lowerBound, skips.upperBound)
-            while following < high {
-                let middle = (following + high) / 2
-                if skipEntries[middle].index <= index {
-                    following = middle + 1
-                } else {
-                    high = middle
-                }
-            }
-            var from = following > skips.lowerBound ? skipEntries[following - 1] : _EncodedPostingsList.SkipEntry(index: 0, offset: 0)
-            if resume.index > from.index && resume.index <= index {
-                from = resume
-            }
-            let bytes = self.positions[list]
-            let end = following < skips.upperBound ? skipEntries[following].offset : bytes.count
-            guard from.offset <= end else {
-                throw .corrupt("\(segment.path): a skip entry points past the next one")
-            }
-            var reader = try segment.reader(from: bytes.lowerBound + from.offset, to: bytes.lowerBound + end)
             let first = listStarts[list]
-            var between = 0
-            for earlier in (first + from.index)..<(first + index) {
-                between += Int(frequencies[earlier])
+            var reader = try skipEntries.withUnsafeBufferPointer { (skipEntries) throws(IndexError) in
+                let skips = UnsafeBufferPointer(rebasing: skipEntries[skipStarts[list]..<skipStarts[list + 1]])
+                return try _EncodedPostingsList.positionsReader(
+                    at: index, following: _EncodedPostingsList.firstSkipEntry(after: index, in: skips), of: skips,
+                    resume: resume, positions: positionRanges[list], in: segment) { Int(frequencies[first + $0]) }
             }
-            _ = try reader.skipVarInts(between)
             var position: UInt64 = 0
             for _ in 0..<frequencies[first + index] {
                 position = try reader.readDelta(after: position, atMost: UInt64(UInt32.max))
                 positions.append(UInt32(position))
             }
-            resume = _EncodedPostingsList.SkipEntry(index: index + 1, offset: reader.offset - bytes.lowerBound)
+            resume = _EncodedPostingsList.SkipEntry(index: index + 1, offset: reader.offset - positionRanges[list].lowerBound)
         }
     }
 
