@@ -183,11 +183,14 @@ struct SearchCommand: ParsableCommand {
     /// One JSON line per query; a query that fails gets an `error` object and the run
     /// exits non-zero at the end.
     private func runBatch(_ path: String, index: SearchIndex) throws {
-        let contents: String
+        let bytes: Data
         do {
-            contents = try String(contentsOfFile: path, encoding: .utf8)
+            bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw Terminal.fail(CommandError("\(path): cannot read the query file (\(error.localizedDescription))"))
+        }
+        guard let contents = String(validating: bytes, as: UTF8.self) else {
+            throw Terminal.fail(CommandError("\(path): the query file is not UTF-8 text; save it as UTF-8"))
         }
         var failures = 0
         for line in contents.split(whereSeparator: \.isNewline) where !line.allSatisfy(\.isWhitespace) {

@@ -71,6 +71,14 @@ import Testing
         #expect(run.error.split(separator: "\n").count == 1)
     }
 
+    @Test func aQueryFileThatIsNotUTF8IsRefusedByName() throws {
+        let file = try directory.write("latin1.txt", Data([0x63, 0x61, 0x66, 0xE9, 0x0A]))
+        let run = try CLI.run(["search", "--index", indexPath, "--json", "--queries", file])
+        #expect(run.status == 1)
+        #expect(run.output.isEmpty)
+        #expect(run.error == "baysearch: error: \(file): the query file is not UTF-8 text; save it as UTF-8\n")
+    }
+
     @Test func humanOutputHighlightsWithBracketsOffATerminal() throws {
         let run = try CLI.run(["search", "--index", indexPath, "--explain", "港珠澳大桥"])
         #expect(run.status == 0)
