@@ -8,8 +8,8 @@ import Foundation
 ///
 /// Opening maps the segment files and reads their headers only, and removes files an
 /// interrupted writer left. It also sets the process's allocator to keep freed blocks for
-/// reuse (`_Memory.keepFreedBlocksForReuse`; a build sets its own). Not thread-safe (it owns an `Analyzer` and remembers which
-/// blocks it has checked): open one per thread.
+/// reuse (`_Memory.keepFreedBlocksForReuse`; a build sets its own). Not thread-safe (it
+/// owns an `Analyzer` and remembers which blocks it has checked): open one per thread.
 public final class SearchIndex {
     public let path: String
     public let analyzer: Analyzer

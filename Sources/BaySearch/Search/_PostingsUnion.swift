@@ -218,10 +218,12 @@ final class _PostingsUnion: PostingsSource {
                 members.withUnsafeMutableBufferPointer { members in
                     for list in 0..<entries.listCount {
                         let first = entries.listStarts[list]
-                        for entry in first..<entries.listStarts[list + 1] where unionIndex[Int(entries.documents[entry])] >= 0 {
+                        for entry in first..<entries.listStarts[list + 1] {
                             let index = Int(unionIndex[Int(entries.documents[entry])])
-                            members[next[index]] = Member(list: Int32(list), index: Int32(entry - first))
-                            next[index] += 1
+                            if index >= 0 {
+                                members[next[index]] = Member(list: Int32(list), index: Int32(entry - first))
+                                next[index] += 1
+                            }
                         }
                     }
                 }
