@@ -106,27 +106,55 @@ struct _EncodedPostingsList {
         let count = min(Int(clamping: try peek.readVarInt()), documentCount)
         var documents = [Int32](repeating: 0, count: count)
         var frequencies = [Int](repeating: 0, count: count)
-        // Written through buffers, not appended: `init` calls `document` exactly `count`
-        // times (it throws first when the list claims more than `documentCount`), then
-        // `frequency` once for each document it reported without the frequency-1 flag,
-        // whose entries are the zeros.
+        let storedAt = UnsafeMutableBufferPointer<Int32>.allocate(capacity: count)
+        defer { storedAt.deallocate() }
         let list = try documents.withUnsafeMutableBufferPointer { (documents) throws(IndexError) in
             try frequencies.withUnsafeMutableBufferPointer { (frequencies) throws(IndexError) in
-                var written = 0
-                var stored = 0
-                return try _EncodedPostingsList(&reader, documentCount: documentCount, document: { number, frequencyIsOne in
-                    documents[written] = Int32(number)
-                    frequencies[written] = frequencyIsOne ? 1 : 0  // 0: among the stored frequencies
-                    written += 1
-                }, frequency: { frequency in
-                    while frequencies[stored] != 0 {
-                        stored += 1
-                    }
-                    frequencies[stored] = frequency
-                })
+                try decoding(&reader, documentCount: documentCount, into: documents, frequencies: frequencies, storedAt: storedAt)
             }
         }
         return (list, documents, frequencies)
+    }
+
+    /// The list `reader` is at, walked and checked as `init` does, its documents and their
+    /// frequencies written to the start of `documents` and `frequencies`; `storedAt` is
+    /// scratch with room for as many entries as `documents`. Throws when the list holds more
+    /// documents than `documents` has room for.
+    @inline(__always)
+    static func decoding<Frequency: FixedWidthInteger>(
+        _ reader: inout _ByteReader, documentCount: Int,
+        into documents: UnsafeMutableBufferPointer<Int32>, frequencies: UnsafeMutableBufferPointer<Frequency>,
+        storedAt: UnsafeMutableBufferPointer<Int32>
+    ) throws(IndexError) -> _EncodedPostingsList {
+        var written = 0
+        // The documents whose frequencies are stored, in order: looking for them among the
+        // frequencies instead branches on every document, at random.
+        var storedCount = 0
+        var placed = 0
+        var overflowed = false
+        // `init` calls `document` once for each document of the list, then `frequency` once
+        // for each it reported without the frequency-1 flag.
+        let list = try _EncodedPostingsList(&reader, documentCount: documentCount, document: { number, frequencyIsOne in
+            guard written < documents.count else {
+                overflowed = true
+                return
+            }
+            documents[written] = Int32(number)
+            frequencies[written] = 1
+            storedAt[storedCount] = Int32(truncatingIfNeeded: written)
+            storedCount += frequencyIsOne ? 0 : 1
+            written += 1
+        }, frequency: { frequency in
+            guard placed < storedCount else {
+                return  // a document past the room, which throws below
+            }
+            frequencies[Int(storedAt[placed])] = Frequency(truncatingIfNeeded: frequency)
+            placed += 1
+        })
+        guard !overflowed else {
+            throw .corrupt("\(reader.path): a postings list holds more documents than it claims")
+        }
+        return list
     }
 
     /// Calls `body` with each document of the encoded list `bytes`, its frequency and its

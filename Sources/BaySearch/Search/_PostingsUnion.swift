@@ -82,40 +82,26 @@ final class _PostingsUnion: PostingsSource {
             skipStarts.reserveCapacity(lists.count + 1)
             positionRanges.reserveCapacity(lists.count)
             var written = 0
-            var overflowed = false
+            let storedAt = UnsafeMutableBufferPointer<Int32>.allocate(capacity: claims.max() ?? 0)
+            defer { storedAt.deallocate() }
             try documents.withUnsafeMutableBufferPointer { (documents) throws(IndexError) in
                 try frequencies.withUnsafeMutableBufferPointer { (frequencies) throws(IndexError) in
                     for (range, claim) in zip(lists, claims) {
                         var reader = try segment.reader(from: range.lowerBound, to: range.upperBound)
-                        // `document` comes as many times as the list claims documents (or
-                        // it throws first); the check keeps a damaged list inside its share.
-                        let end = written + claim
-                        var stored = written
-                        let list = try _EncodedPostingsList(&reader, documentCount: segment.documentCount, document: { number, frequencyIsOne in
-                            guard written < end else {
-                                overflowed = true
-                                return
-                            }
-                            documents[written] = Int32(number)
-                            frequencies[written] = frequencyIsOne ? 1 : 0  // 0: among the stored frequencies
-                            written += 1
-                        }, frequency: { frequency in
-                            while stored < written && frequencies[stored] != 0 {
-                                stored += 1
-                            }
-                            if stored < written {
-                                frequencies[stored] = UInt32(frequency)
-                            }
-                        })
+                        // Each list is kept inside its share: a damaged one claiming fewer
+                        // documents than it holds throws.
+                        let list = try _EncodedPostingsList.decoding(
+                            &reader, documentCount: segment.documentCount,
+                            into: UnsafeMutableBufferPointer(rebasing: documents[written..<written + claim]),
+                            frequencies: UnsafeMutableBufferPointer(rebasing: frequencies[written..<written + claim]),
+                            storedAt: storedAt)
+                        written += list.documentFrequency
                         listStarts.append(written)
                         skipEntries.append(contentsOf: list.skipEntries)
                         skipStarts.append(skipEntries.count)
                         positionRanges.append(list.positions)
                     }
                 }
-            }
-            guard !overflowed else {
-                throw .corrupt("\(segment.path): a postings list holds more documents than it claims")
             }
             documents.removeLast(capacity - written)
             frequencies.removeLast(capacity - written)
