@@ -75,33 +75,46 @@ enum PhraseMatcher {
         guard let (rarest, rarestOffset) = lists.first else {
             return Occurrences()
         }
-        let others = lists.dropFirst()
-        let otherDocuments = others.map(\.postings.documents)
+        let others = Array(lists.dropFirst())
+        // The other lists' documents back to back, walked through one buffer: an array of
+        // arrays retains and releases each list for every candidate document.
+        var otherDocuments: [Int32] = []
+        var otherEnds: [Int] = []
+        for other in others {
+            otherDocuments += other.postings.documents
+            otherEnds.append(otherDocuments.count)
+        }
         var result = Occurrences()
-        var cursors = [Int](repeating: 0, count: otherDocuments.count)
+        // cursors[l]: where list l's walk through `otherDocuments` has come to.
+        var cursors = [0] + otherEnds.dropLast()
         var starts: [UInt32] = []
-        documents: for (index, document) in rarest.documents.enumerated() {
-            for (listIndex, documents) in otherDocuments.enumerated() {
-                var cursor = cursors[listIndex]
-                while cursor < documents.count, documents[cursor] < document {
-                    cursor += 1
+        let rarestDocuments = rarest.documents
+        try otherDocuments.withUnsafeBufferPointer { (otherDocuments) throws(IndexError) in
+            documents: for (index, document) in rarestDocuments.enumerated() {
+                for listIndex in otherEnds.indices {
+                    var cursor = cursors[listIndex]
+                    let end = otherEnds[listIndex]
+                    while cursor < end, otherDocuments[cursor] < document {
+                        cursor += 1
+                    }
+                    cursors[listIndex] = cursor
+                    guard cursor < end, otherDocuments[cursor] == document else {
+                        continue documents
+                    }
                 }
-                cursors[listIndex] = cursor
-                guard cursor < documents.count, documents[cursor] == document else {
-                    continue documents
+                // Every term is in the document: only now decode positions, into reused buffers.
+                try rarest.positions(at: index, into: &starts)
+                starts.removeAll { $0 < rarestOffset }
+                for position in starts.indices {
+                    starts[position] -= rarestOffset
                 }
-            }
-            // Every term is in the document: only now decode positions, into reused buffers.
-            try rarest.positions(at: index, into: &starts)
-            starts.removeAll { $0 < rarestOffset }
-            for position in starts.indices {
-                starts[position] -= rarestOffset
-            }
-            for (listIndex, other) in others.enumerated() where !starts.isEmpty {
-                try other.postings.keep(&starts, where: other.offset, at: cursors[listIndex])
-            }
-            if !starts.isEmpty {
-                result.append(document, starts: starts)
+                for listIndex in others.indices where !starts.isEmpty {
+                    let listStart = listIndex == 0 ? 0 : otherEnds[listIndex - 1]
+                    try others[listIndex].postings.keep(&starts, where: others[listIndex].offset, at: cursors[listIndex] - listStart)
+                }
+                if !starts.isEmpty {
+                    result.append(document, starts: starts)
+                }
             }
         }
         return result
