@@ -84,9 +84,10 @@ enum PhraseMatcher {
             otherDocuments += other.postings.documents
             otherEnds.append(otherDocuments.count)
         }
+        let otherStarts = [0] + otherEnds.dropLast()
         var result = Occurrences()
         // cursors[l]: where list l's walk through `otherDocuments` has come to.
-        var cursors = [0] + otherEnds.dropLast()
+        var cursors = otherStarts
         var starts: [UInt32] = []
         let rarestDocuments = rarest.documents
         try otherDocuments.withUnsafeBufferPointer { (otherDocuments) throws(IndexError) in
@@ -109,8 +110,8 @@ enum PhraseMatcher {
                     starts[position] -= rarestOffset
                 }
                 for listIndex in others.indices where !starts.isEmpty {
-                    let listStart = listIndex == 0 ? 0 : otherEnds[listIndex - 1]
-                    try others[listIndex].postings.keep(&starts, where: others[listIndex].offset, at: cursors[listIndex] - listStart)
+                    let indexInList = cursors[listIndex] - otherStarts[listIndex]
+                    try others[listIndex].postings.keep(&starts, where: others[listIndex].offset, at: indexInList)
                 }
                 if !starts.isEmpty {
                     result.append(document, starts: starts)
