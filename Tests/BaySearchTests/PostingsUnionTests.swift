@@ -41,6 +41,17 @@ import Testing
             var starts = Array(0...positions[positions.count - 1])
             try union.keep(&starts, where: 1, at: index)
             #expect(starts == positions.filter { $0 > 0 }.map { $0 - 1 })
+            // Starts picked at random, and a reach of up to 3.
+            let reach = UInt32.random(in: 1...3, using: &generator)
+            var picked = (0...positions[positions.count - 1] + 2).filter { _ in Bool.random(using: &generator) }
+            let kept = picked.filter { positions.contains($0 + reach) }
+            try union.keep(&picked, where: reach, at: index)
+            #expect(picked == kept)
+            // Few starts spread over the document: one before each position, and one two before.
+            var near = Set(positions.filter { $0 > 1 }.flatMap { [$0 - 2, $0 - 1] }).sorted()
+            let nearKept = near.filter { positions.contains($0 + 1) }
+            try union.keep(&near, where: 1, at: index)
+            #expect(near == nearKept)
         }
     }
 
@@ -64,6 +75,17 @@ import Testing
         let unions = try PostingsUnionTests.unions(segment)
         #expect(unions[0].frequencies.reduce(0, +) * 16 < segment.documentCount)
         try PostingsUnionTests.check(unions, against: expected)
+    }
+
+    /// Starts far apart in a long document, whose span is long beside the positions
+    /// asked about: `keep` sorts and merges them instead of marking the span.
+    @Test func startsFarApartInALongDocument() throws {
+        let directory = try TemporaryDirectory()
+        let filler = String(repeating: "x ", count: 20_000)
+        let texts = ["大桥" + filler + "桥梁" + filler + "桥" + filler + "a桥b", "桥"]
+        try PostingsTests.writeSegment(texts, to: directory.path + "/a.bay")
+        let segment = try SegmentReader(path: directory.path + "/a.bay")
+        try PostingsUnionTests.check(try PostingsUnionTests.unions(segment), against: try PostingsTests.expectedPositions(texts))
     }
 
     @Test func deletedDocumentsLeaveTheUnion() throws {

@@ -27,6 +27,9 @@ final class _PostingsUnion: PostingsSource {
     /// Per list, where the positions of the member read last end: a phrase reads its
     /// candidates' positions in increasing order, and walks on from there.
     @exclusivity(unchecked) private var resumes: [_EncodedPostingsList.SkipEntry]
+    /// Scratch space of `keep`: a document's positions, and a bitmap of them.
+    @exclusivity(unchecked) private var heldPositions: [UInt32] = []
+    @exclusivity(unchecked) private var marks: [UInt64] = []
 
     /// How many documents' members are searched for, list by list, before all of them are
     /// tabled at once: a one-part query asks for the hits it shows, a phrase for every
@@ -267,18 +270,62 @@ final class _PostingsUnion: PostingsSource {
     }
 
     func positions(at index: Int, into positions: inout [UInt32]) throws(IndexError) {
+        if try appendMembersPositions(at: index, to: &positions) > 1 {
+            positions.sort()
+        }
+    }
+
+    /// Replaces `positions` with the positions of `documents[index]`, member after member
+    /// (each member's ascending); returns how many members there are.
+    private func appendMembersPositions(at index: Int, to positions: inout [UInt32]) throws(IndexError) -> Int {
         positions.removeAll(keepingCapacity: true)
         let members = members(at: index)
         for member in members {
             try entries.appendPositions(of: member, in: segment, to: &positions, resume: &resumes[Int(member.list)])
         }
-        if members.count > 1 {
-            positions.sort()
+        return members.count
+    }
+
+    /// A phrase's starts are a few where a common ideograph's positions in a document are
+    /// hundreds from dozens of members: rather than merge and sort those, each is marked in
+    /// a bitmap of the span the starts ask about, which the starts then read. Where the
+    /// span is long beside the positions (a huge document), they are sorted and merged.
+    func keep(_ starts: inout [UInt32], where offset: UInt32, at index: Int) throws(IndexError) {
+        guard let first = starts.first, let last = starts.last else {
+            return
+        }
+        try appendMembersPositions(at: index, to: &heldPositions)
+        let (low, high) = (UInt64(first) + UInt64(offset), UInt64(last) + UInt64(offset))
+        let words = Int((high - low) >> 6) + 1
+        if words > 4 * (heldPositions.count + starts.count) + 64 {
+            heldPositions.sort()
+            _PostingsUnion.keep(&starts, where: offset, among: heldPositions)
+            return
+        }
+        if marks.count < words {
+            marks = [UInt64](repeating: 0, count: words)
+        }
+        marks.withUnsafeMutableBufferPointer { marks in
+            for position in heldPositions where UInt64(position) >= low && UInt64(position) <= high {
+                let bit = Int(UInt64(position) - low)
+                marks[bit >> 6] |= 1 << UInt64(bit & 63)
+            }
+            var kept = 0
+            for index in starts.indices {
+                let bit = Int(UInt64(starts[index]) + UInt64(offset) - low)
+                if marks[bit >> 6] & (1 << UInt64(bit & 63)) != 0 {
+                    starts[kept] = starts[index]
+                    kept += 1
+                }
+            }
+            starts.removeLast(starts.count - kept)
+            // Left clear for the next document.
+            UnsafeMutableBufferPointer(rebasing: marks[..<words]).update(repeating: 0)
         }
     }
 
-    func keep(_ starts: inout [UInt32], where offset: UInt32, at index: Int) throws(IndexError) {
-        let held = try positions(at: index)
+    /// Keeps the `starts` for which `start + offset` is in `held`, both ascending.
+    private static func keep(_ starts: inout [UInt32], where offset: UInt32, among held: [UInt32]) {
         var cursor = 0
         var kept = 0
         for index in starts.indices {
