@@ -310,15 +310,10 @@ final class _PostingsUnion: PostingsSource {
                 let bit = Int(UInt64(position) - low)
                 marks[bit >> 6] |= 1 << UInt64(bit & 63)
             }
-            var kept = 0
-            for index in starts.indices {
-                let bit = Int(UInt64(starts[index]) + UInt64(offset) - low)
-                if marks[bit >> 6] & (1 << UInt64(bit & 63)) != 0 {
-                    starts[kept] = starts[index]
-                    kept += 1
-                }
+            starts.removeAll { start in
+                let bit = Int(UInt64(start) + UInt64(offset) - low)
+                return marks[bit >> 6] & (1 << UInt64(bit & 63)) == 0
             }
-            starts.removeLast(starts.count - kept)
             // Left clear for the next document.
             UnsafeMutableBufferPointer(rebasing: marks[..<words]).update(repeating: 0)
         }
