@@ -40,6 +40,18 @@ import Testing
         #expect(String(decoding: rest, as: UTF16.self) == "CEPA  2020 “ ”")
     }
 
+    @Test func aTextOfIdeographsAndASCIIIsCountedInOnePass() throws {
+        for text in ["港珠澳大桥通车。", "CEPA框架 2020年“粤港澳大湾区”", "a.中 3,14厮守x", "", "。", "abc"] {
+            let input = Array(text.utf16)
+            #expect(counter.countWords(in: input) == (try icuCount(input)), "\(text)")
+        }
+        // Anything else (kana, a mark, `_`, an ideograph outside the BMP) is left to the
+        // passes that hand it to ICU.
+        for text in ["かな中文", "中文\u{301}", "中文_", "𠀀中文", "é"] {
+            #expect(counter.countWords(in: Array(text.utf16)) == nil, "\(text.debugDescription)")
+        }
+    }
+
     @Test func runsNextToWhatICUMayJoinStayForICU() throws {
         // Kana joins ideographs in ICU's dictionary runs, a combining mark or ZWJ attaches to
         // the ideograph, `_` and ’ join words by rules of their own, and an ideograph outside

@@ -14,26 +14,48 @@
 enum ASCIIWordCounter {
     /// The words in `span`, which must hold only what `canCount` accepts.
     static func count(_ span: ArraySlice<UInt16>) -> Int {
+        span.withUnsafeBufferPointer { span in
+            guard let (words, _) = count(span, from: 0, upTo: { _ in false }) else {
+                preconditionFailure("a span holds only what canCount accepts")
+            }
+            return words
+        }
+    }
+
+    /// The words from `start` up to the first unit that `stop` accepts and is no letter or
+    /// digit, or up to the end, and where that is; nil when a unit before it is neither what
+    /// `canCount` accepts nor one `stop` accepts. ICU breaks before what `stop` accepts.
+    @inline(__always)
+    static func count(
+        _ text: UnsafeBufferPointer<UInt16>, from start: Int, upTo stop: (UInt16) -> Bool
+    ) -> (words: Int, end: Int)? {
         var count = 0
-        var index = span.startIndex
-        while index < span.endIndex {
-            guard isLetterOrDigit(span[index]) else {
+        var index = start
+        while index < text.count {
+            let unit = text[index]
+            guard isLetterOrDigit(unit) else {
+                if stop(unit) {
+                    break
+                }
+                guard canCount(unit) else {
+                    return nil
+                }
                 index += 1
                 continue
             }
             count += 1
             index += 1
-            while index < span.endIndex {
-                if isLetterOrDigit(span[index]) {
+            while index < text.count {
+                if isLetterOrDigit(text[index]) {
                     index += 1
-                } else if index + 1 < span.endIndex, joins(span[index - 1], span[index], span[index + 1]) {
+                } else if index + 1 < text.count, joins(text[index - 1], text[index], text[index + 1]) {
                     index += 2
                 } else {
                     break
                 }
             }
         }
-        return count
+        return (count, index)
     }
 
     /// Whether the span can be counted here: ASCII but `_`, or the CJK punctuation that

@@ -32,6 +32,36 @@ final class IdeographRunCounter {
         bay_ideograph_counter_close(counter)
     }
 
+    /// The words of `text` when it holds only ideographs and what `ASCIIWordCounter` counts,
+    /// as most Chinese text does once folded, in one pass; nil for any other text. Every run
+    /// of such a text has neighbours ICU breaks at, so this is what `countRuns` and then
+    /// `ASCIIWordCounter` on the rest would count, without copying the rest or walking it
+    /// twice (the three passes took 6.7% of a build's CPU).
+    func countWords(in text: [UInt16]) -> Int? {
+        text.withUnsafeBufferPointer { text in
+            var words = 0
+            var index = 0
+            while index < text.count {
+                guard let (asciiWords, runStart) = ASCIIWordCounter.count(text, from: index, upTo: Self.isIdeograph) else {
+                    return nil
+                }
+                words += asciiWords
+                index = runStart
+                while index < text.count, Self.isIdeograph(text[index]) {
+                    index += 1
+                }
+                guard runStart < index else {
+                    continue
+                }
+                guard let runWords = count(UnsafeBufferPointer(rebasing: text[runStart..<index])) else {
+                    return nil
+                }
+                words += runWords
+            }
+            return words
+        }
+    }
+
     /// The words of the runs of ideographs in `text` that ICU breaks around; `rest` becomes
     /// `text` with each of those runs replaced by a space. A run the counter cannot take
     /// (it ran out of memory) stays in `rest` for ICU.
@@ -56,11 +86,10 @@ final class IdeographRunCounter {
                       index == text.count || ASCIIWordCounter.canCount(text[index]) else {
                     continue
                 }
-                let count = bay_ideograph_counter_count(counter, text.baseAddress.map { $0 + start }, Int32(index - start))
-                guard count >= 0 else {
+                guard let count = count(UnsafeBufferPointer(rebasing: text[start..<index])) else {
                     continue
                 }
-                words += Int(count)
+                words += count
                 rest.append(contentsOf: text[copied..<start])
                 rest.append(0x20)
                 copied = index
@@ -68,6 +97,14 @@ final class IdeographRunCounter {
             rest.append(contentsOf: text[copied...])
         }
         return words
+    }
+
+    /// The words of one run of ideographs as ICU's dictionary cuts it, or nil when the
+    /// counter ran out of memory.
+    @inline(__always)
+    private func count(_ run: UnsafeBufferPointer<UInt16>) -> Int? {
+        let count = bay_ideograph_counter_count(counter, run.baseAddress, Int32(run.count))
+        return count >= 0 ? Int(count) : nil
     }
 
     /// The ideographs `bay_ideograph_counter_count` takes: CJK extension A and the unified

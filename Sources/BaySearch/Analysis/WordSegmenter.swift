@@ -28,14 +28,17 @@ public final class WordSegmenter {
 
     /// The number of words in `text`: a document's length for BM25. Runs of ideographs
     /// (`IdeographRunCounter`) and spans of ASCII and common CJK punctuation (`ASCIIWordCounter`) are counted
-    /// without ICU's break iterator, with the same result; `takesShortcuts: false` asks ICU
-    /// for everything.
+    /// without ICU's break iterator, with the same result, in one pass when the text holds
+    /// nothing else; `takesShortcuts: false` asks ICU for everything.
     public func countWords(in text: [UInt16], takesShortcuts: Bool = true) throws(AnalysisError) -> Int {
         guard takesShortcuts else {
             return try countWordsWithICU(text[...])
         }
         guard let ideographRuns else {
             return try countWordsOutsideIdeographRuns(text)
+        }
+        if let words = ideographRuns.countWords(in: text) {
+            return words
         }
         let words = ideographRuns.countRuns(in: text, rest: &rest)
         return try words + countWordsOutsideIdeographRuns(rest)
