@@ -10,10 +10,11 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             Loads the documents into memory, checks that the tokenizer's shortcuts give every \
             document's units as its general path does and that the ASCII fast path counts its \
-            words as ICU does, then times (medians of --runs): ICU word breaking \
+            words as ICU does, then times, in --runs rounds of one each: ICU word breaking \
             alone on the folded text, the whole analysis chain, and a full index build, each on \
-            --threads threads; then the latency of every query in --queries. Prints one JSON \
-            object (--json) or a table.
+            --threads threads (medians of the rounds; build_vs_icu is the median of the rounds' \
+            ratios, so that a shared machine's drift between rounds cancels out); then the \
+            latency of every query in --queries. Prints one JSON object (--json) or a table.
             """
     )
 
@@ -79,24 +80,23 @@ struct BenchCommand: ParsableCommand {
         Terminal.printError("bench: \(documents.count) documents, \(String(format: "%.1f", megabytes)) MB, \(threads) threads, \(runs) runs")
 
         let fastPathMismatches = try BenchCommand.fastPathMismatches(prepared)
-        let icuSeconds = try median(runs) {
-            try BenchCommand.parallel(prepared.count, threads: threads) { tools, index in
-                _ = try tools.segmenter.countWords(in: prepared[index], takesShortcuts: false)
-            }
-        }
-        let analysisSeconds = try median(runs) {
-            try BenchCommand.parallel(documents.count, threads: threads) { tools, index in
-                _ = try tools.analyzer.analyzeDocument(documents[index].text)
-            }
-        }
         let scratch = NSTemporaryDirectory() + "baysearch-bench-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let buildSeconds = try median(runs) {
+        var (icuRounds, analysisRounds, buildRounds): ([Double], [Double], [Double]) = ([], [], [])
+        for _ in 0..<runs {
+            icuRounds.append(try BenchCommand.parallel(prepared.count, threads: threads) { tools, index in
+                _ = try tools.segmenter.countWords(in: prepared[index], takesShortcuts: false)
+            })
+            analysisRounds.append(try BenchCommand.parallel(documents.count, threads: threads) { tools, index in
+                _ = try tools.analyzer.analyzeDocument(documents[index].text)
+            })
             try? FileManager.default.removeItem(atPath: scratch)
             let started = Date()
             try IndexBuilder(workerCount: threads).build(sources: sources, into: scratch)
-            return Date().timeIntervalSince(started)
+            buildRounds.append(Date().timeIntervalSince(started))
         }
+        let (icuSeconds, analysisSeconds, buildSeconds) = (median(icuRounds), median(analysisRounds), median(buildRounds))
+        let buildOverICU = median(zip(icuRounds, buildRounds).map { $0 / $1 })
         let index = try SearchIndex(path: scratch)
         let size = index.storageSize
         var latencies: [Double] = []
@@ -119,7 +119,7 @@ struct BenchCommand: ParsableCommand {
             ("read_mb_per_s", megabytes / readSeconds),
             ("icu_mb_per_s", megabytes / icuSeconds), ("analysis_mb_per_s", megabytes / analysisSeconds),
             ("build_mb_per_s", megabytes / buildSeconds), ("build_s", buildSeconds),
-            ("build_vs_icu", (megabytes / buildSeconds) / (megabytes / icuSeconds)),
+            ("build_vs_icu", buildOverICU),
             ("postings_mb", Double(size.postings) / 1_000_000), ("dictionary_mb", Double(size.dictionary) / 1_000_000),
             ("documents_mb", Double(size.documents) / 1_000_000),
             ("query_median_us", percentile(latencies, 0.5)), ("query_p99_us", percentile(latencies, 0.99)),
@@ -144,12 +144,8 @@ struct BenchCommand: ParsableCommand {
         return mismatches
     }
 
-    private func median(_ runs: Int, _ body: () throws -> Double) rethrows -> Double {
-        var samples: [Double] = []
-        for _ in 0..<runs {
-            samples.append(try body())
-        }
-        return samples.sorted()[samples.count / 2]
+    private func median(_ samples: [Double]) -> Double {
+        samples.sorted()[samples.count / 2]
     }
 
     private func percentile(_ sorted: [Double], _ fraction: Double) -> Double {

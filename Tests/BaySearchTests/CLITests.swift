@@ -156,6 +156,20 @@ import Testing
         }
     }
 
+    @Test func benchReportsEveryMeasureAsOneJSONObject() throws {
+        let queries = directory.path + "/queries.txt"
+        try "港珠澳大橋\n香港\n".write(toFile: queries, atomically: true, encoding: .utf8)
+        let run = try CLI.run(["bench", "--runs", "2", "--repeats", "1", "--queries", queries, "--json", Fixtures.corpusPath])
+        #expect(run.status == 0, "\(run.error)")
+        let report = try json(run.output)
+        #expect(report["documents"] as? Double == 4)
+        #expect(report["fast_path_mismatches"] as? Double == 0)
+        #expect(report["shortcut_mismatches"] as? Double == 0)
+        for key in ["icu_mb_per_s", "analysis_mb_per_s", "build_mb_per_s", "build_vs_icu", "postings_mb", "query_median_us", "query_p99_us"] {
+            #expect((report[key] as? Double).map { $0 > 0 } == true, "\(key): \(String(describing: report[key]))")
+        }
+    }
+
     @Test func firstSearchBuildsTheIndexFromCorpus() throws {
         let project = try TemporaryDirectory()
         try FileManager.default.copyItem(atPath: Fixtures.corpusPath, toPath: project.path + "/Corpus")
