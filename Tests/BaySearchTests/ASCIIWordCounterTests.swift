@@ -17,9 +17,12 @@ import Testing
 
     @Test func countsTheRulesThatJoinWords() throws {
         #expect(ASCIIWordCounter.count(Array("pm2.5 don't 1,000".utf16)[...]) == 3)
+        // snake_case _x x_ __ a_ b 1 _2: `_` joins letters, digits and itself, but alone
+        // is no word, and joins no `.`, `'` or `,` to what follows.
+        #expect(ASCIIWordCounter.count(Array("snake_case _ _x x_ __ a_'b 1,_2".utf16)[...]) == 8)
         // a b a b 1 2 3.14 a 1 1 a a1,2 e.g x a@b: ICU 72 breaks at a colon and counts @ as a letter.
         #expect(ASCIIWordCounter.count(Array("a:b a::b 1:2 3.14 a.1 1.a a1,2 e.g. x' a@b".utf16)[...]) == 15)
-        for text in ["pm2.5 don't 1,000", "a:b a::b 1:2 3.14 a.1 1.a a1,2 e.g. x' a@b", "snake_case _x x_", "a \u{301}b", "CEPA框架 2020年"] {
+        for text in ["pm2.5 don't 1,000", "a:b a::b 1:2 3.14 a.1 1.a a1,2 e.g. x' a@b", "snake_case _x x_", "snake_case _ _x x_ __ a_'b 1,_2 _.a a._ 3.1_4", "a \u{301}b", "CEPA框架 2020年"] {
             let (fast, icu) = try counts(text)
             #expect(fast == icu, "\(text.debugDescription): \(fast) vs ICU \(icu)")
         }

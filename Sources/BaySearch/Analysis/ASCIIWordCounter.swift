@@ -2,15 +2,15 @@
 /// and cuts folded text into the stretches that still need ICU.
 ///
 /// For ASCII, ICU's word rules (UAX #29 as ICU 72 tailors them) are a small state machine:
-/// letters (and `@`, which ICU counts as a letter) and digits join into one word; `.` and `'`
-/// join two letters or two digits; `,` and `;` join two digits; everything else, `:`
-/// included, breaks. ICU also always breaks at a space unless
-/// a combining mark or format character follows it, so a text can be cut at the spaces
-/// around an ASCII span and the counts added up. `_` (which ICU joins by other rules) sends
-/// its span to ICU. Punctuation such as `。` and `“` breaks on both sides, as `!` does. The
-/// equivalence with ICU is tested on generated text and on the corpus.
+/// letters (and `@`, which ICU counts as a letter), digits and `_` join into one word, but
+/// for a `_` alone, which is no word; `.` and `'` join two letters or two digits; `,` and
+/// `;` join two digits; everything else, `:` included, breaks. ICU also always breaks at a
+/// space unless a combining mark or format character follows it, so a text can be cut at
+/// the spaces around an ASCII span and the counts added up. Punctuation such as `。` and
+/// `“` breaks on both sides, as `!` does. The equivalence with ICU is tested on generated
+/// text and on the corpus.
 ///
-///     ASCIIWordCounter.count(Array("pm2.5 don't 1,000".utf16)[...])  // 3
+///     ASCIIWordCounter.count(Array("pm2.5 don't 1,000 snake_case _".utf16)[...])  // 4
 enum ASCIIWordCounter {
     /// The words in `span`, which must hold only what `canCount` accepts.
     static func count(_ span: ArraySlice<UInt16>) -> Int {
@@ -33,7 +33,7 @@ enum ASCIIWordCounter {
         var index = start
         while index < text.count {
             let unit = text[index]
-            guard isLetterOrDigit(unit) else {
+            guard isWordUnit(unit) else {
                 if stop(unit) {
                     break
                 }
@@ -43,10 +43,10 @@ enum ASCIIWordCounter {
                 index += 1
                 continue
             }
-            count += 1
+            let wordStart = index
             index += 1
             while index < text.count {
-                if isLetterOrDigit(text[index]) {
+                if isWordUnit(text[index]) {
                     index += 1
                 } else if index + 1 < text.count, joins(text[index - 1], text[index], text[index + 1]) {
                     index += 2
@@ -54,15 +54,18 @@ enum ASCIIWordCounter {
                     break
                 }
             }
+            if index - wordStart > 1 || unit != underscore {
+                count += 1
+            }
         }
         return (count, index)
     }
 
-    /// Whether the span can be counted here: ASCII but `_`, or the CJK punctuation that
-    /// ICU breaks before and after like `!` (Word_Break Other).
+    /// Whether the span can be counted here: ASCII, or the CJK punctuation that ICU breaks
+    /// before and after like `!` (Word_Break Other).
     @inline(__always)
     static func canCount(_ unit: UInt16) -> Bool {
-        unit < 0x80 ? unit != 0x5F : isBreakingPunctuation(unit)
+        unit < 0x80 || isBreakingPunctuation(unit)
     }
 
     /// 、。〈〉《》「」『』【】 – — “ ” • …: the CJK text's common punctuation that folding
@@ -86,9 +89,12 @@ enum ASCIIWordCounter {
         (0x30...0x39).contains(unit)
     }
 
+    /// `_`, Word_Break ExtendNumLet: it joins letters, digits and itself (UAX #29 WB13a/b).
+    private static let underscore: UInt16 = 0x5F
+
     @inline(__always)
-    private static func isLetterOrDigit(_ unit: UInt16) -> Bool {
-        isLetter(unit) || isDigit(unit)
+    private static func isWordUnit(_ unit: UInt16) -> Bool {
+        isLetter(unit) || isDigit(unit) || unit == underscore
     }
 
     /// UAX #29 rules WB6/WB7 (letter, mid, letter) and WB11/WB12 (digit, mid, digit).

@@ -277,6 +277,7 @@ final class _PostingsUnion: PostingsSource {
 
     /// Replaces `positions` with the positions of `documents[index]`, member after member
     /// (each member's ascending); returns how many members there are.
+    @discardableResult
     private func appendMembersPositions(at index: Int, to positions: inout [UInt32]) throws(IndexError) -> Int {
         positions.removeAll(keepingCapacity: true)
         let members = members(at: index)
