@@ -22,9 +22,10 @@ enum ASCIIWordCounter {
         }
     }
 
-    /// The words from `start` up to the first unit that `stop` accepts and is no letter or
-    /// digit, or up to the end, and where that is; nil when a unit before it is neither what
-    /// `canCount` accepts nor one `stop` accepts. ICU breaks before what `stop` accepts.
+    /// The words from `start` up to the first unit that `stop` accepts and is no letter,
+    /// digit or `_`, or up to the end, and where that is; nil when a unit before it is
+    /// neither what `canCount` accepts nor one `stop` accepts. ICU must break before what
+    /// `stop` accepts.
     @inline(__always)
     static func count(
         _ text: UnsafeBufferPointer<UInt16>, from start: Int, upTo stop: (UInt16) -> Bool
