@@ -62,6 +62,7 @@ struct SegmentWriter {
         texts.reserveCapacity(bufferedBytes / 4)
         postings.reserveCapacity(bufferedBytes / 384)
         termStarts.reserveCapacity(bufferedBytes / 384)
+        tableTerms = _TermTable(reservingFor: bufferedBytes / 384)
         checkpoints.reserveCapacity(bufferedBytes / 32)
     }
 

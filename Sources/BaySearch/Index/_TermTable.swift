@@ -19,8 +19,19 @@ struct _TermTable {
     private var shift: UInt64
 
     init() {
-        slots = Array(repeating: Slot(key: 0, number: 0), count: 1 << 12)
-        shift = 64 - 12
+        self.init(reservingFor: 0)
+    }
+
+    /// A table that holds `count` keys without growing: growing allocates twice the slots,
+    /// rehashes every key and faults the new pages in, and a worker's table grows from
+    /// 4,096 slots to a quarter of a million.
+    init(reservingFor count: Int) {
+        var bits = 12
+        while 1 << bits < 2 * count {
+            bits += 1
+        }
+        slots = Array(repeating: Slot(key: 0, number: 0), count: 1 << bits)
+        shift = UInt64(64 - bits)
     }
 
     @inline(__always)
