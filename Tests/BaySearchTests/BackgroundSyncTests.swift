@@ -52,4 +52,21 @@ import Testing
         let reader = try SegmentReader(path: path)
         #expect(reader.documentCount == 1)
     }
+
+    @Test func writebackIsStartedForAFileAndRefusedForAPipe() throws {
+        let directory = try TemporaryDirectory()
+        let descriptor = open(directory.path + "/seg-1-0.bay", O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        #expect(descriptor >= 0)
+        defer { close(descriptor) }
+        let bytes = [UInt8](repeating: 7, count: 3 * 4096)
+        #expect(bytes.withUnsafeBytes { _FileIO.writeAll($0, to: descriptor) } == nil)
+        #if os(Linux)
+        #expect(_FileIO.startWriteback(of: descriptor, offset: 4096, length: 2 * 4096))
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        defer { close(ends[0]); close(ends[1]) }
+        #expect(!_FileIO.startWriteback(of: ends[1], offset: 0, length: 4096), "a pipe has no pages to write back")
+        #endif
+        #expect(fsync(descriptor) == 0)
+    }
 }

@@ -28,7 +28,11 @@ final class _SegmentFileWriter {
     private var blockCRC: UInt32 = 0
     private var blockFill = 0
     private var finished = false
+    /// Bytes written but not yet handed to the disk (`startWriteback`).
+    private var writebackFrom = 0
     private static let bufferSize = 1 << 20
+    /// Bytes after which written data starts on its way to the disk.
+    private static let writebackBytes = 4 << 20
 
     init(path: String) throws(IndexError) {
         self.path = path
@@ -153,5 +157,9 @@ final class _SegmentFileWriter {
             throw .unwritable(path: path, reason: failure)
         }
         written += bytes.count
+        if written - writebackFrom >= _SegmentFileWriter.writebackBytes {
+            _FileIO.startWriteback(of: descriptor, offset: writebackFrom, length: written - writebackFrom)
+            writebackFrom = written
+        }
     }
 }

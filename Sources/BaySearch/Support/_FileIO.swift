@@ -87,6 +87,21 @@ enum _FileIO {
         return names
     }
 
+    /// Asks the kernel to start writing `length` bytes of `descriptor` from `offset` to disk
+    /// now, without waiting for them, and tells whether it took the request: the `fsync`
+    /// that ends a file then waits only for what is still in flight, where it waited for the
+    /// whole file (for a 24 MB segment, 15 to 18 ms with the cores idle). RocksDB's
+    /// `bytes_per_sync` does the same. Only a hint: where it is refused, or on a system
+    /// without `sync_file_range`, the `fsync` writes everything as before.
+    @discardableResult
+    static func startWriteback(of descriptor: Int32, offset: Int, length: Int) -> Bool {
+        #if os(Linux)
+        return _syncFileRange(descriptor, Int64(offset), Int64(length), _syncFileRangeWrite) == 0
+        #else
+        return false
+        #endif
+    }
+
     /// Syncs a directory so that the names created or renamed in it survive a crash.
     static func syncDirectory(_ path: String) {
         let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -99,3 +114,10 @@ enum _FileIO {
         String(cString: strerror(errno))
     }
 }
+
+#if os(Linux)
+// Linux's sync_file_range and SYNC_FILE_RANGE_WRITE, which the Glibc module does not export.
+@_silgen_name("sync_file_range")
+private func _syncFileRange(_ descriptor: Int32, _ offset: Int64, _ length: Int64, _ flags: UInt32) -> Int32
+private let _syncFileRangeWrite: UInt32 = 2
+#endif
