@@ -182,53 +182,64 @@ enum SegmentSerializer {
         let cursors = zip(parts, ranges).map { _WriterTermCursor($0.writer, order: $0.terms, range: $1) }
         // Unretained, used through `_withUnsafeGuaranteedRef`: both threads of a join read
         // the same pools, and retaining one for every term from both made its reference
-        // count a cache line they fought over (builds 0.98x CPU). `parts` keeps them alive.
+        // count a cache line they fought over (builds 0.98x CPU). `parts` keeps them alive,
+        // and `cursors` the cursors, which retaining for every term cost a tenth of a join.
         let pools = parts.map { Unmanaged.passUnretained($0.writer.pool) }
+        let cursorRefs = cursors.map { Unmanaged.passUnretained($0) }
         var dictionary = _TermDictionaryBuilder()
         var list = _PostingsListEncoder()
         var scratch = _TermPostings.Scratch()
         var encoded: [UInt8] = []
         var holders: [Int] = []
-        while true {
-            holders.removeAll(keepingCapacity: true)
-            for (index, cursor) in cursors.enumerated() where !cursor.isDone {
-                if let smallest = holders.first {
-                    let order = cursor.compareTerm(with: cursors[smallest])
-                    if order > 0 {
+        return try withExtendedLifetime(cursors) { () throws(IndexError) -> _TermDictionaryBuilder in
+            while true {
+                holders.removeAll(keepingCapacity: true)
+                for index in cursorRefs.indices {
+                    let order = cursorRefs[index]._withUnsafeGuaranteedRef { cursor -> Int? in
+                        guard !cursor.isDone else {
+                            return nil
+                        }
+                        guard let smallest = holders.first else {
+                            return 0
+                        }
+                        return cursorRefs[smallest]._withUnsafeGuaranteedRef { cursor.compareTerm(with: $0) }
+                    }
+                    guard let order, order <= 0 else {
                         continue
-                    } else if order < 0 {
+                    }
+                    if order < 0 {
                         holders.removeAll(keepingCapacity: true)
                     }
+                    holders.append(index)
                 }
-                holders.append(index)
-            }
-            guard let first = holders.first else {
-                return dictionary
-            }
-            encoded.removeAll(keepingCapacity: true)
-            if holders.count == 1 && firstNumbers[first] == 0 {
-                pools[first]._withUnsafeGuaranteedRef { pool in
-                    cursors[first].postingsOfTerm.encode(into: &encoded, pool: pool, scratch: &scratch)
+                guard let first = holders.first else {
+                    return dictionary
                 }
-            } else {
-                list.removeAll()
-                for index in holders {
-                    pools[index]._withUnsafeGuaranteedRef { pool in
-                        cursors[index].postingsOfTerm.append(
-                            to: &list, firstNumber: firstNumbers[index], pool: pool, scratch: &scratch)
+                encoded.removeAll(keepingCapacity: true)
+                if holders.count == 1 && firstNumbers[first] == 0 {
+                    let postings = cursorRefs[first]._withUnsafeGuaranteedRef { $0.postingsOfTerm }
+                    pools[first]._withUnsafeGuaranteedRef { postings.encode(into: &encoded, pool: $0, scratch: &scratch) }
+                } else {
+                    list.removeAll()
+                    for index in holders {
+                        let postings = cursorRefs[index]._withUnsafeGuaranteedRef { $0.postingsOfTerm }
+                        pools[index]._withUnsafeGuaranteedRef { pool in
+                            postings.append(to: &list, firstNumber: firstNumbers[index], pool: pool, scratch: &scratch)
+                        }
+                    }
+                    list.write(to: &encoded)
+                    for index in holders {
+                        let postings = cursorRefs[index]._withUnsafeGuaranteedRef { $0.postingsOfTerm }
+                        pools[index]._withUnsafeGuaranteedRef { postings.copyPositions(to: &encoded, pool: $0) }
                     }
                 }
-                list.write(to: &encoded)
-                for index in holders {
-                    pools[index]._withUnsafeGuaranteedRef { pool in
-                        cursors[index].postingsOfTerm.copyPositions(to: &encoded, pool: pool)
-                    }
+                cursorRefs[first]._withUnsafeGuaranteedRef { cursor in
+                    cursor.withTerm { dictionary.append(term: $0, postingsLength: encoded.count) }
                 }
-            }
-            cursors[first].withTerm { dictionary.append(term: $0, postingsLength: encoded.count) }
-            try emit(encoded)
-            for index in holders {
-                cursors[index].advance()
+                try emit(encoded)
+                for index in holders {
+                    cursorRefs[index]._withUnsafeGuaranteedRef { $0.advance() }
+                }
             }
         }
     }

@@ -128,11 +128,13 @@ struct _PostingsListEncoder {
     /// skip entries, and the positions the encoder holds (all but those of lists appended by
     /// their parts).
     func write(to output: inout [UInt8]) {
+        // Appended through their buffers: appending the arrays retains and releases each,
+        // for every term a join or a merge writes.
         _VarInt.append(UInt64(documentFrequency), to: &output)
-        output += documentDeltas
-        output += frequencies
+        documentDeltas.withUnsafeBufferPointer { output.append(contentsOf: $0) }
+        frequencies.withUnsafeBufferPointer { output.append(contentsOf: $0) }
         _VarInt.append(UInt64(skipCount), to: &output)
-        output += skipEntries
-        output += positions
+        skipEntries.withUnsafeBufferPointer { output.append(contentsOf: $0) }
+        positions.withUnsafeBufferPointer { output.append(contentsOf: $0) }
     }
 }
