@@ -279,7 +279,7 @@ public struct IndexBuilder: Sendable {
                 counts.documentsSkipped += 1
                 return
             }
-            if try live.holds(document.id, contentHash: document.contentHash) {
+            if try live.holds(document) {
                 counts.documentsUnchanged += 1
                 return
             }

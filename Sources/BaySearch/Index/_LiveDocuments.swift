@@ -29,12 +29,13 @@ final class _LiveDocuments {
 
     var ids: Dictionary<String, (segment: Int, document: Int)>.Keys { locations.keys }
 
-    /// Whether `id` is live with exactly this content.
-    func holds(_ id: String, contentHash: UInt64) throws(IndexError) -> Bool {
-        guard let location = locations[id] else {
+    /// Whether `document`'s id is live with exactly its content. The content is hashed only
+    /// for an id that is live: a new document's text is hashed once, when it is stored.
+    func holds(_ document: SourceDocument) throws(IndexError) -> Bool {
+        guard let location = locations[document.id] else {
             return false
         }
-        return try segments[location.segment].contentHash(of: location.document) == contentHash
+        return try segments[location.segment].contentHash(of: location.document) == document.contentHash
     }
 
     /// Deletes the live document `id`; false if there is none.
