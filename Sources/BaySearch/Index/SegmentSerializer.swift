@@ -196,6 +196,8 @@ enum SegmentSerializer {
             while true {
                 holders.removeAll(keepingCapacity: true)
                 for index in cursorRefs.indices {
+                    // nil for a cursor that is done; else its term against the smallest so
+                    // far, 0 for the first cursor met.
                     let order = cursorRefs[index]._withUnsafeGuaranteedRef { cursor -> Int? in
                         guard !cursor.isDone else {
                             return nil
