@@ -57,10 +57,11 @@ struct SegmentWriter {
     /// and faulted in again at each step, and pages reserved but never written cost no
     /// memory. The shares are a little above what a flush of the benchmark corpus holds:
     /// stored texts a fifth of `bufferedBytes`, a term for every 500 bytes, checkpoints a
-    /// fiftieth.
+    /// fiftieth. The stored texts, the postings entries and the term table, each megabytes
+    /// large, go on huge pages (the postings entries and the table are met at random).
     init(reservingFor bufferedBytes: Int) {
-        texts.reserveCapacity(bufferedBytes / 4)
-        postings.reserveCapacity(bufferedBytes / 384)
+        texts = ._reservedOnHugePages(capacity: bufferedBytes / 4)
+        postings = ._reservedOnHugePages(capacity: bufferedBytes / 384)
         termStarts.reserveCapacity(bufferedBytes / 384)
         tableTerms = _TermTable(reservingFor: bufferedBytes / 384)
         checkpoints.reserveCapacity(bufferedBytes / 32)

@@ -1,7 +1,4 @@
 import CPrefetch
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Many growing byte streams in shared pages: the postings of every term of a segment being
 /// built, without an array (and its allocations) per term. Lucene's `ByteBlockPool` and
@@ -47,7 +44,7 @@ final class _ByteStreamPool {
     /// Pages are carved from slabs of `slabSize` bytes, each asked of the kernel as one
     /// transparent huge page: a pool's tens of megabytes take a page fault every 4 KiB
     /// otherwise (a build's faults 36,400 → 30,000, its time 0.98×).
-    private static let slabSize = 2 << 20
+    private static let slabSize = _Memory.hugePageSize
     /// Slabs `0..<slabs.count - 1` are full; the last has given out `slabFill` bytes.
     @exclusivity(unchecked) private var slabs: [UnsafeMutableRawPointer] = []
     @exclusivity(unchecked) private var slabFill = _ByteStreamPool.slabSize
@@ -58,16 +55,10 @@ final class _ByteStreamPool {
         }
     }
 
-    /// Linux's MADV_HUGEPAGE, which the Glibc module does not export. Where transparent huge
-    /// pages are off, the advice is ignored.
-    private static let adviseHugePages: Int32 = 14
-
     private func newPage() -> UnsafeMutableRawPointer {
         if slabFill == _ByteStreamPool.slabSize {
             let slab = UnsafeMutableRawPointer.allocate(byteCount: _ByteStreamPool.slabSize, alignment: _ByteStreamPool.slabSize)
-            #if os(Linux)
-            _ = madvise(slab, _ByteStreamPool.slabSize, _ByteStreamPool.adviseHugePages)
-            #endif
+            _Memory.adviseHugePages(UnsafeMutableRawBufferPointer(start: slab, count: _ByteStreamPool.slabSize))
             slabs.append(slab)
             slabFill = 0
         }

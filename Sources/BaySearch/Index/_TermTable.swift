@@ -24,13 +24,17 @@ struct _TermTable {
 
     /// A table that holds `count` keys without growing: growing allocates twice the slots,
     /// rehashes every key and faults the new pages in, and a worker's table grows from
-    /// 4,096 slots to a quarter of a million.
+    /// 4,096 slots to a quarter of a million. Its slots, met at random, go on huge pages.
     init(reservingFor count: Int) {
         var bits = 12
         while 1 << bits < 2 * count {
             bits += 1
         }
-        slots = Array(repeating: Slot(key: 0, number: 0), count: 1 << bits)
+        slots = Array(unsafeUninitializedCapacity: 1 << bits) { buffer, initialized in
+            _Memory.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+            buffer.initialize(repeating: Slot(key: 0, number: 0))
+            initialized = buffer.count
+        }
         shift = UInt64(64 - bits)
     }
 

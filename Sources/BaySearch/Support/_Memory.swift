@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Tunes glibc's allocator, for the whole process, to the work at hand: a long build's
 /// resident memory kept at what it holds, queries' arrays reused without page faults.
 enum _Memory {
@@ -33,9 +37,47 @@ enum _Memory {
         _ = _glibcMallocTrim(0)
         #endif
     }
+
+    /// The size of a transparent huge page on x86-64 and most arm64 kernels.
+    static let hugePageSize = 2 << 20
+
+    /// Asks the kernel to back the whole huge pages inside `bytes` with transparent huge
+    /// pages when they are first touched: one page fault and one TLB entry for 2 MiB
+    /// instead of 512. Only advice: contents are untouched, and where transparent huge
+    /// pages are off, nothing changes.
+    static func adviseHugePages(_ bytes: UnsafeMutableRawBufferPointer) {
+        #if os(Linux)
+        guard let base = bytes.baseAddress else {
+            return
+        }
+        let start = (Int(bitPattern: base) + hugePageSize - 1) & ~(hugePageSize - 1)
+        let end = (Int(bitPattern: base) + bytes.count) & ~(hugePageSize - 1)
+        if end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) {
+            _ = madvise(aligned, end - start, _adviseHugePages)
+        }
+        #endif
+    }
+}
+
+extension Array {
+    /// An empty array with room for `capacity` elements, its memory advised onto
+    /// transparent huge pages (`_Memory.adviseHugePages`): for the large arrays a build's
+    /// worker fills at random, which took a page fault every 4 KiB and a TLB miss on most
+    /// accesses.
+    ///
+    ///     var postings = [_TermPostings]._reservedOnHugePages(capacity: 125_000)
+    static func _reservedOnHugePages(capacity: Int) -> [Element] {
+        Array(unsafeUninitializedCapacity: capacity) { buffer, count in
+            _Memory.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+            count = 0
+        }
+    }
 }
 
 #if os(Linux)
+// Linux's MADV_HUGEPAGE, which the Glibc module does not export.
+private let _adviseHugePages: Int32 = 14
+
 // glibc's malloc_trim, which the Glibc module does not export (it lives in <malloc.h>).
 @_silgen_name("malloc_trim")
 private func _glibcMallocTrim(_ padding: Int) -> Int32
