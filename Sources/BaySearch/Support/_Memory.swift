@@ -3,7 +3,8 @@ import Glibc
 #endif
 
 /// Tunes glibc's allocator, for the whole process, to the work at hand: a long build's
-/// resident memory kept at what it holds, queries' arrays reused without page faults.
+/// resident memory kept at what it holds, queries' arrays reused without page faults; and
+/// advises the kernel to back a build's largest arrays with huge pages.
 enum _Memory {
     /// Makes glibc map every block over 128 KiB on its own and unmap it when freed, for the
     /// whole process. By default glibc raises that threshold whenever such a block is
