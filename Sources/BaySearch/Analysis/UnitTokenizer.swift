@@ -158,26 +158,12 @@ private struct _TokenizerState {
         assert(runOpen && lastClass == .alphanumeric && !(segmenterInput && whitespacePending), "no open run to extend")
         var end = index
         while end < bytes.count, UTF8Encoding.isASCIIAlphanumeric(bytes[end]) {
+            let folded = bytes[end] | 0x20
+            text.runBytes.append(folded)
+            if segmenterInput {
+                text.segmenterInput.append(UInt16(folded))
+            }
             end += 1
-        }
-        // Appended as a whole: byte by byte, each append checked the arrays' uniqueness and
-        // capacity. Folding plain ASCII only lowercases letters (digits have bit 5 set).
-        let run = UnsafeBufferPointer(rebasing: bytes[index..<end])
-        let runStart = text.runBytes.count
-        text.runBytes.append(contentsOf: run)
-        text.runBytes.withUnsafeMutableBufferPointer { runBytes in
-            for offset in runStart..<runBytes.count {
-                runBytes[offset] |= 0x20
-            }
-        }
-        if segmenterInput {
-            let inputStart = text.segmenterInput.count
-            text.segmenterInput.append(contentsOf: repeatElement(0, count: run.count))
-            text.segmenterInput.withUnsafeMutableBufferPointer { input in
-                for offset in 0..<run.count {
-                    input[inputStart + offset] = UInt16(run[offset] | 0x20)
-                }
-            }
         }
         let last = text.units.count - 1
         text.units[last].runLength += UInt32(end - index)
