@@ -183,7 +183,7 @@ enum SegmentMerger {
     /// copied as they are.
     private static func mergeTerms(
         _ segments: [SegmentReader], ranges: [Range<Int>], renumbered: [[Int32]],
-        emit: (_ encoded: [UInt8]) throws(IndexError) -> Void
+        emit: (_ encoded: UnsafeRawBufferPointer) throws(IndexError) -> Void
     ) throws(IndexError) -> _TermDictionaryBuilder {
         var cursors: [_TermCursor] = []
         for (segment, range) in zip(segments, ranges) {
@@ -191,7 +191,7 @@ enum SegmentMerger {
         }
         var dictionary = _TermDictionaryBuilder()
         var list = _PostingsListEncoder()
-        var encoded: [UInt8] = []
+        var encoded = _ByteBuffer()
         var smallest: [UInt8] = []
         while let first = smallestCursor(cursors) {
             smallest.removeAll(keepingCapacity: true)
@@ -223,10 +223,10 @@ enum SegmentMerger {
             guard list.documentFrequency > 0 else {
                 continue  // every document holding the term was deleted
             }
-            encoded.removeAll(keepingCapacity: true)
+            encoded.removeAll()
             list.write(to: &encoded)
             dictionary.append(term: smallest, postingsLength: encoded.count)
-            try emit(encoded)
+            try encoded.withBytes(emit)
         }
         return dictionary
     }

@@ -177,7 +177,7 @@ enum SegmentSerializer {
     /// holding it, in part order, each renumbered from its part's first number.
     private static func writeTerms(
         _ parts: [Part], ranges: [Range<Int>], firstNumbers: [Int],
-        emit: (_ encoded: [UInt8]) throws(IndexError) -> Void
+        emit: (_ encoded: UnsafeRawBufferPointer) throws(IndexError) -> Void
     ) throws(IndexError) -> _TermDictionaryBuilder {
         let cursors = zip(parts, ranges).map { _WriterTermCursor($0.writer, order: $0.terms, range: $1) }
         // Unretained, used through `_withUnsafeGuaranteedRef`: both threads of a join read
@@ -190,7 +190,7 @@ enum SegmentSerializer {
         var dictionary = _TermDictionaryBuilder()
         var list = _PostingsListEncoder()
         var scratch = _TermPostings.Scratch()
-        var encoded: [UInt8] = []
+        var encoded = _ByteBuffer()
         var holders: [Int] = []
         return try withExtendedLifetime(cursors) { () throws(IndexError) -> _TermDictionaryBuilder in
             while true {
@@ -218,7 +218,7 @@ enum SegmentSerializer {
                 guard let first = holders.first else {
                     return dictionary
                 }
-                encoded.removeAll(keepingCapacity: true)
+                encoded.removeAll()
                 if holders.count == 1 && firstNumbers[first] == 0 {
                     let postings = cursorRefs[first]._withUnsafeGuaranteedRef { $0.postingsOfTerm }
                     pools[first]._withUnsafeGuaranteedRef { postings.encode(into: &encoded, pool: $0, scratch: &scratch) }
@@ -239,7 +239,7 @@ enum SegmentSerializer {
                 cursorRefs[first]._withUnsafeGuaranteedRef { cursor in
                     cursor.withTerm { dictionary.append(term: $0, postingsLength: encoded.count) }
                 }
-                try emit(encoded)
+                try encoded.withBytes(emit)
                 for index in holders {
                     cursorRefs[index]._withUnsafeGuaranteedRef { $0.advance() }
                 }

@@ -7,8 +7,8 @@ import CPrefetch
 ///     let pool = _ByteStreamPool()
 ///     var stream = pool.makeStream()
 ///     pool.appendVarInt(300, to: &stream)
-///     var bytes: [UInt8] = []
-///     pool.copy(stream, to: &bytes)   // [0xAC, 0x02]
+///     var bytes = _ByteBuffer()
+///     pool.copy(stream, to: &bytes)   // 0xAC, 0x02
 ///
 /// A stream is a chain of chunks, each an 8-byte address of the next chunk followed by a
 /// payload twice the size of the one before (8 bytes first, at most `largestPayload`), so
@@ -114,20 +114,20 @@ final class _ByteStreamPool {
     }
 
     /// Appends the bytes of `stream` to `output`.
-    func copy(_ stream: Stream, to output: inout [UInt8]) {
+    func copy(_ stream: Stream, to output: inout _ByteBuffer) {
         var chunk = stream.head
         var level: UInt8 = 0
         let lastChunk = stream.end - _ByteStreamPool.headerSize - _ByteStreamPool.payloadSize(stream.level)
         while true {
             let payload = chunk + _ByteStreamPool.headerSize
             guard chunk != lastChunk else {
-                output.append(contentsOf: UnsafeRawBufferPointer(start: pointer(payload), count: stream.write - payload))
+                output.append(UnsafeRawBufferPointer(start: pointer(payload), count: stream.write - payload))
                 return
             }
             // The next chunk starts loading while this one is copied.
             let next = Int(pointer(chunk).loadUnaligned(as: UInt64.self))
             bay_prefetch(pointer(next))
-            output.append(contentsOf: UnsafeRawBufferPointer(start: pointer(payload), count: _ByteStreamPool.payloadSize(level)))
+            output.append(UnsafeRawBufferPointer(start: pointer(payload), count: _ByteStreamPool.payloadSize(level)))
             chunk = next
             level = min(level + 1, _ByteStreamPool.largestLevel)
         }

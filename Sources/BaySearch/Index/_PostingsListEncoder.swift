@@ -4,6 +4,7 @@
 ///
 ///     var list = _PostingsListEncoder()
 ///     list.append(document: 3, frequency: 2, positions: encodedDeltas)
+///     var output = _ByteBuffer()
 ///     list.write(to: &output)
 ///
 /// A document with frequency 1, most of them, costs no frequency byte: its delta carries
@@ -13,7 +14,7 @@
 /// than `skipBytes`, or `skipInterval` documents, whatever the term's frequency.
 ///
 /// Invariant: documents are appended in increasing order.
-struct _PostingsListEncoder {
+struct _PostingsListEncoder: ~Copyable {
     /// The most documents between two skip entries of a list written whole.
     static let skipInterval = 64
     /// Bytes of positions after which the next document gets a skip entry: a term frequent
@@ -26,11 +27,11 @@ struct _PostingsListEncoder {
         index > 0 && (index - lastIndex >= skipInterval || offset - lastOffset >= skipBytes)
     }
 
-    private var documentDeltas: [UInt8] = []
-    private var frequencies: [UInt8] = []
-    private var skipEntries: [UInt8] = []
+    private var documentDeltas = _ByteBuffer()
+    private var frequencies = _ByteBuffer()
+    private var skipEntries = _ByteBuffer()
     /// The positions the encoder holds; see `write`.
-    private var positions: [UInt8] = []
+    private var positions = _ByteBuffer()
     /// The bytes of all the list's positions, held or not.
     private var positionsEnd = 0
     private var skipCount = 0
@@ -40,10 +41,10 @@ struct _PostingsListEncoder {
     private var lastDocument = 0
 
     mutating func removeAll() {
-        documentDeltas.removeAll(keepingCapacity: true)
-        frequencies.removeAll(keepingCapacity: true)
-        skipEntries.removeAll(keepingCapacity: true)
-        positions.removeAll(keepingCapacity: true)
+        documentDeltas.removeAll()
+        frequencies.removeAll()
+        skipEntries.removeAll()
+        positions.removeAll()
         positionsEnd = 0
         skipCount = 0
         lastSkipIndex = 0
@@ -64,7 +65,7 @@ struct _PostingsListEncoder {
         if frequency > 1 {
             _VarInt.append(UInt64(frequency), to: &frequencies)
         }
-        positions.append(contentsOf: encoded)
+        positions.append(encoded)
         positionsEnd += encoded.count
         documentFrequency += 1
     }
@@ -79,7 +80,7 @@ struct _PostingsListEncoder {
             laterDeltas: UnsafeRawBufferPointer(rebasing: bytes[list.laterDeltas]),
             frequencies: UnsafeRawBufferPointer(rebasing: bytes[list.frequencies]), skipEntries: list.skipEntries,
             positionByteCount: list.positions.count)
-        positions.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[list.positions]))
+        positions.append(UnsafeRawBufferPointer(rebasing: bytes[list.positions]))
     }
 
     /// Appends a whole list given by its parts, already renumbered: the first document and
@@ -100,8 +101,8 @@ struct _PostingsListEncoder {
             addSkipEntry(index: base, offset: offset)
         }
         appendDelta(to: firstDocument, flagged: firstFlagged)
-        documentDeltas.append(contentsOf: laterDeltas)
-        self.frequencies.append(contentsOf: frequencies)
+        documentDeltas.append(laterDeltas)
+        self.frequencies.append(frequencies)
         for entry in skipEntries {
             addSkipEntry(index: base + entry.index, offset: offset + entry.offset)
         }
@@ -127,14 +128,12 @@ struct _PostingsListEncoder {
     /// Appends the encoded list: document frequency, flagged deltas, frequencies above 1,
     /// skip entries, and the positions the encoder holds (all but those of lists appended by
     /// their parts).
-    func write(to output: inout [UInt8]) {
-        // Appended through their buffers: appending the arrays retains and releases each,
-        // for every term a join or a merge writes.
+    func write(to output: inout _ByteBuffer) {
         _VarInt.append(UInt64(documentFrequency), to: &output)
-        documentDeltas.withUnsafeBufferPointer { output.append(contentsOf: $0) }
-        frequencies.withUnsafeBufferPointer { output.append(contentsOf: $0) }
+        output.append(documentDeltas)
+        output.append(frequencies)
         _VarInt.append(UInt64(skipCount), to: &output)
-        skipEntries.withUnsafeBufferPointer { output.append(contentsOf: $0) }
-        positions.withUnsafeBufferPointer { output.append(contentsOf: $0) }
+        output.append(skipEntries)
+        output.append(positions)
     }
 }

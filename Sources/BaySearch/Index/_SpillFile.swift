@@ -41,7 +41,7 @@ final class _SpillFile {
         close(descriptor)
     }
 
-    func append(_ bytes: [UInt8]) throws(IndexError) {
+    func append(_ bytes: UnsafeRawBufferPointer) throws(IndexError) {
         buffer.append(contentsOf: bytes)
         count += bytes.count
         if buffer.count >= _SpillFile.bufferSize {

@@ -94,14 +94,14 @@ struct _TermPostings {
 
     /// The on-disk parts of a list (`SegmentFormat`), which `encode` and `append` split the
     /// document stream into; reused from term to term.
-    struct Scratch {
-        fileprivate var interleaved: [UInt8] = []
+    struct Scratch: ~Copyable {
+        fileprivate var interleaved = _ByteBuffer()
         /// Every document's flagged delta, the first one's from 0.
-        fileprivate var deltas: [UInt8] = []
+        fileprivate var deltas = _ByteBuffer()
         /// The first document's flagged delta, and the bytes it takes in `deltas`.
         fileprivate var firstDelta: UInt64 = 0
         fileprivate var firstDeltaLength = 0
-        fileprivate var frequencies: [UInt8] = []
+        fileprivate var frequencies = _ByteBuffer()
         fileprivate var skipEntries: [_EncodedPostingsList.SkipEntry] = []
     }
 
@@ -113,12 +113,11 @@ struct _TermPostings {
 
     /// Appends the on-disk list (see `SegmentFormat`): the document entries are split into
     /// deltas, frequencies and skip entries, the positions copied as they are.
-    func encode(into output: inout [UInt8], pool: _ByteStreamPool, scratch: inout Scratch) {
+    func encode(into output: inout _ByteBuffer, pool: _ByteStreamPool, scratch: inout Scratch) {
         split(pool, into: &scratch)
         _VarInt.append(UInt64(documentCount), to: &output)
-        // Appended through their buffers: appending the arrays retains and releases each.
-        scratch.deltas.withUnsafeBufferPointer { output.append(contentsOf: $0) }
-        scratch.frequencies.withUnsafeBufferPointer { output.append(contentsOf: $0) }
+        output.append(scratch.deltas)
+        output.append(scratch.frequencies)
         _VarInt.append(UInt64(scratch.skipEntries.count), to: &output)
         var last = _EncodedPostingsList.SkipEntry(index: 0, offset: 0)
         for entry in scratch.skipEntries {
@@ -135,8 +134,8 @@ struct _TermPostings {
     func append(to list: inout _PostingsListEncoder, firstNumber: Int, pool: _ByteStreamPool, scratch: inout Scratch) {
         split(pool, into: &scratch)
         let (first, lastDocument) = (scratch.firstDelta, Int(openDocument >= 0 ? openDocument : writtenDocument))
-        scratch.deltas.withUnsafeBytes { deltas in
-            scratch.frequencies.withUnsafeBytes { frequencies in
+        scratch.deltas.withBytes { deltas in
+            scratch.frequencies.withBytes { frequencies in
                 list.appendList(
                     documentFrequency: documentCount, firstDocument: firstNumber + Int(first >> 1), firstFlagged: first & 1 == 1,
                     lastDocument: firstNumber + lastDocument,
@@ -146,7 +145,7 @@ struct _TermPostings {
         }
     }
 
-    func copyPositions(to output: inout [UInt8], pool: _ByteStreamPool) {
+    func copyPositions(to output: inout _ByteBuffer, pool: _ByteStreamPool) {
         pool.copy(positions, to: &output)
     }
 
@@ -154,13 +153,15 @@ struct _TermPostings {
     /// written yet, is taken from `openEntry` as `writeDocument` takes it, so the pool is
     /// only read: the terms of one pool may be split on several threads at once.
     private func split(_ pool: _ByteStreamPool, into scratch: inout Scratch) {
-        scratch.interleaved.removeAll(keepingCapacity: true)
-        scratch.deltas.removeAll(keepingCapacity: true)
-        scratch.frequencies.removeAll(keepingCapacity: true)
-        scratch.skipEntries.removeAll(keepingCapacity: true)
+        scratch.interleaved.removeAll()
+        scratch.deltas.removeAll()
+        scratch.frequencies.removeAll()
+        if !scratch.skipEntries.isEmpty {
+            scratch.skipEntries.removeAll(keepingCapacity: true)
+        }
         pool.copy(documents, to: &scratch.interleaved)
         var skipOffset = 0
-        scratch.interleaved.withUnsafeBytes { entries in
+        scratch.interleaved.withBytes { entries in
             var index = 0
             for document in 0..<Int(writtenDocuments) {
                 var flagged = next(entries, &index)
@@ -185,7 +186,7 @@ struct _TermPostings {
                 _VarInt.append(UInt64(entry.frequency), to: &scratch.frequencies)
             }
         }
-        (scratch.firstDelta, scratch.firstDeltaLength) = scratch.deltas.withUnsafeBytes { bytes in
+        (scratch.firstDelta, scratch.firstDeltaLength) = scratch.deltas.withBytes { bytes in
             var index = 0
             return bytes.isEmpty ? (0, 0) : (next(bytes, &index), index)
         }

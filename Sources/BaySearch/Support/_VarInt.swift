@@ -11,6 +11,16 @@ enum _VarInt {
         bytes.append(UInt8(value))
     }
 
+    @inline(__always)
+    static func append(_ value: UInt64, to bytes: inout _ByteBuffer) {
+        var value = value
+        while value >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
+    }
+
     /// How many bytes `append` writes for `value`.
     @inline(__always)
     static func length(_ value: UInt64) -> Int {
