@@ -148,9 +148,11 @@ struct SegmentWriter {
             start = end
         }
         if !text.boundaries.isEmpty {
-            let boundary = tableTermNumber(key: _Occurrences.boundaryKey)
-            for position in text.boundaries {
-                postings[boundary].add(position: position, document: document, pool: pool)
+            let (boundary, pool) = (tableTermNumber(key: _Occurrences.boundaryKey), self.pool)
+            postings.withUnsafeMutableBufferPointer { postings in
+                for position in text.boundaries {
+                    postings[boundary].add(position: position, document: document, pool: pool)
+                }
             }
         }
     }

@@ -29,7 +29,7 @@ struct _TermPostings {
     private var openDocumentStart = 0
     private var lastSkipOffset = 0
 
-    init(pool: _ByteStreamPool) {
+    init(pool: borrowing _ByteStreamPool) {
         documents = pool.makeStream()
         positions = pool.makeStream()
     }
