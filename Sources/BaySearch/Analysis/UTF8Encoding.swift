@@ -27,16 +27,14 @@ enum UTF8Encoding {
         return bytes
     }
 
-    /// Appends the UTF-16 form of `codePoint` to `units`.
+    /// The UTF-16 form of `codePoint`: one unit, or a surrogate pair.
     @inline(__always)
-    static func appendUTF16(_ codePoint: UInt32, to units: inout [UInt16]) {
-        if codePoint < 0x10000 {
-            units.append(UInt16(codePoint))
-        } else {
-            let value = codePoint - 0x10000
-            units.append(UInt16(0xD800 | value >> 10))
-            units.append(UInt16(0xDC00 | value & 0x3FF))
+    static func utf16(_ codePoint: UInt32) -> (first: UInt16, second: UInt16?) {
+        guard codePoint >= 0x10000 else {
+            return (UInt16(codePoint), nil)
         }
+        let value = codePoint - 0x10000
+        return (UInt16(0xD800 | value >> 10), UInt16(0xDC00 | value & 0x3FF))
     }
 
     /// Whether `byte` is an ASCII letter or digit, which folds to one alphanumeric character.

@@ -48,7 +48,28 @@ public struct UnitTokenizer {
             throw .tooLarge(bytes: bytes.count)
         }
         text.removeAll()
-        var state = _TokenizerState(segmenterInput: segmenterInput)
+        let invalidOffset = withUnsafeTemporaryAllocation(of: Unit.self, capacity: UnitTokenizer.pendingUnits) { units in
+            withUnsafeTemporaryAllocation(of: UInt16.self, capacity: UnitTokenizer.pendingInput) { input in
+                var state = _TokenizerState(
+                    segmenterInput: segmenterInput, units: _PendingBlock(units), input: _PendingBlock(input))
+                defer { state.finish(into: &text) }
+                return tokenize(bytes, into: &text, state: &state, takesShortcuts: takesShortcuts)
+            }
+        }
+        if let invalidOffset {
+            throw .invalidUTF8(offset: invalidOffset)
+        }
+    }
+
+    /// How many units and UTF-16 units of segmenter input the tokenizer gathers before
+    /// moving them into `AnalyzedText`'s arrays (`_PendingBlock`).
+    static let pendingUnits = 256
+    static let pendingInput = 1024
+
+    /// The loop of `analyze`; returns the offset of the first byte that is not UTF-8, if any.
+    private func tokenize(
+        _ bytes: UnsafeBufferPointer<UInt8>, into text: inout AnalyzedText, state: inout _TokenizerState, takesShortcuts: Bool
+    ) -> Int? {
         var index = 0
         var unitsAtCheckpoint = 0
         var offsetAtCheckpoint = 0
@@ -56,11 +77,11 @@ public struct UnitTokenizer {
             // A checkpoint needs a state `resume` can rebuild from a position alone: a unit
             // before it, no run open and no punctuation pending, whatever this character
             // turns out to be.
-            if text.units.count - unitsAtCheckpoint >= UnitTokenizer.checkpointInterval
-                || (index - offsetAtCheckpoint >= UnitTokenizer.checkpointBytes && !text.units.isEmpty),
+            if state.units.count - unitsAtCheckpoint >= UnitTokenizer.checkpointInterval
+                || (index - offsetAtCheckpoint >= UnitTokenizer.checkpointBytes && state.units.count > 0),
                !state.runOpen, !state.boundaryPending {
                 text.checkpoints.append(Checkpoint(position: state.position, offset: index))
-                unitsAtCheckpoint = text.units.count
+                unitsAtCheckpoint = state.units.count
                 offsetAtCheckpoint = index
             }
             // Most characters are plain ASCII or unified ideographs, which take shortcuts
@@ -86,7 +107,7 @@ public struct UnitTokenizer {
                 }
             }
             guard let (codePoint, length) = UTF8Encoding.decode(bytes, at: index) else {
-                throw .invalidUTF8(offset: index)
+                return index
             }
             let start = UInt32(index)
             let end = UInt32(index + length)
@@ -96,20 +117,30 @@ public struct UnitTokenizer {
             index += length
         }
         state.closeRun(into: &text)
+        return nil
     }
 }
 
 /// The tokenizer's memory between two characters.
 private struct _TokenizerState {
     let segmenterInput: Bool
+    /// The units and segmenter input on their way to `text.units` and `text.segmenterInput`.
+    var units: _PendingBlock<Unit>
+    var input: _PendingBlock<UInt16>
     var position: UInt32 = 0
     var boundaryPending = false
     var runOpen = false
     var whitespacePending = false
     var lastClass: CharacterClass = .boundary
 
-    init(segmenterInput: Bool) {
-        self.segmenterInput = segmenterInput
+    init(segmenterInput: Bool, units: _PendingBlock<Unit>, input: _PendingBlock<UInt16>) {
+        (self.segmenterInput, self.units, self.input) = (segmenterInput, units, input)
+    }
+
+    /// Moves what is pending into `text`.
+    mutating func finish(into text: inout AnalyzedText) {
+        units.moveAll(to: &text.units)
+        input.moveAll(to: &text.segmenterInput)
     }
 
     @inline(__always)
@@ -122,21 +153,20 @@ private struct _TokenizerState {
         case .ideograph:
             closeRun(into: &text)
             stepOverBoundary(&text)
-            text.units.append(Unit(ideograph: codePoint, runStart: 0, runLength: 0, position: position, start: start, end: end))
+            units.append(Unit(ideograph: codePoint, runStart: 0, runLength: 0, position: position, start: start, end: end), to: &text.units)
             position += 1
         case .alphanumeric:
             if runOpen {
                 let before = text.runBytes.count
                 UTF8Encoding.append(codePoint, to: &text.runBytes)
-                let last = text.units.count - 1
-                text.units[last].runLength += UInt32(text.runBytes.count - before)
-                text.units[last].end = end
+                units.last.runLength += UInt32(text.runBytes.count - before)
+                units.last.end = end
             } else {
                 stepOverBoundary(&text)
                 let runStart = UInt32(text.runBytes.count)
                 UTF8Encoding.append(codePoint, to: &text.runBytes)
                 let length = UInt32(text.runBytes.count) - runStart
-                text.units.append(Unit(ideograph: 0, runStart: runStart, runLength: length, position: position, start: start, end: end))
+                units.append(Unit(ideograph: 0, runStart: runStart, runLength: length, position: position, start: start, end: end), to: &text.units)
                 runOpen = true
             }
         case .boundary:
@@ -161,13 +191,12 @@ private struct _TokenizerState {
             let folded = bytes[end] | 0x20
             text.runBytes.append(folded)
             if segmenterInput {
-                text.segmenterInput.append(UInt16(folded))
+                input.append(UInt16(folded), to: &text.segmenterInput)
             }
             end += 1
         }
-        let last = text.units.count - 1
-        text.units[last].runLength += UInt32(end - index)
-        text.units[last].end = UInt32(end)
+        units.last.runLength += UInt32(end - index)
+        units.last.end = UInt32(end)
         return end
     }
 
@@ -182,7 +211,7 @@ private struct _TokenizerState {
     @inline(__always)
     private mutating func stepOverBoundary(_ text: inout AnalyzedText) {
         if boundaryPending {
-            if !text.units.isEmpty {
+            if units.count > 0 {
                 text.boundaries.append(position)
                 position += 1
             }
@@ -197,11 +226,15 @@ private struct _TokenizerState {
             whitespacePending = false
             let joins = (lastClass == .ideograph && characterClass != .boundary)
                 || (characterClass == .ideograph && lastClass == .alphanumeric)
-            if !joins && !text.segmenterInput.isEmpty {
-                text.segmenterInput.append(0x20)
+            if !joins && input.count > 0 {
+                input.append(0x20, to: &text.segmenterInput)
             }
         }
-        UTF8Encoding.appendUTF16(codePoint, to: &text.segmenterInput)
+        let (first, second) = UTF8Encoding.utf16(codePoint)
+        input.append(first, to: &text.segmenterInput)
+        if let second {
+            input.append(second, to: &text.segmenterInput)
+        }
     }
 }
 
