@@ -192,4 +192,38 @@ import Testing
         }
         #expect(disagreements.isEmpty, "\(disagreements.count) texts disagree, first \(disagreements.prefix(1))")
     }
+
+    /// The tokenizer gathers units and ICU input in blocks and moves them to the arrays when
+    /// a block fills, which falls anywhere: inside a run of letters that keeps growing,
+    /// between two ideographs, after a boundary. A snippet repeated between full stops must
+    /// give the snippet's own units, ICU input and runs, repeated and shifted.
+    @Test func aLongTextIsItsSnippetsRepeated() throws {
+        let tokenizer = analyzer.tokenizer
+        let snippet = "港珠澳大橋 CEPA2020 協議，\n推進 ab\u{301}c 合作ＸＹ１２ 粵港澳大灣區 𠀀 ½ 發展"
+        let separator = "。"
+        let one = try tokenizer.analyze(Array(snippet.utf8), segmenterInput: true)
+        let last = try #require(one.units.last)
+        let (positionStride, byteStride) = (last.position + 2, UInt32((snippet + separator).utf8.count))
+        let runStride = UInt32(one.runBytes.count)
+        let separatorInput = try tokenizer.analyze(Array(separator.utf8), segmenterInput: true).segmenterInput
+        for copies in [1, 2, 7, 40, 113] {
+            let text = Array(repeating: snippet, count: copies).joined(separator: separator)
+            let whole = try tokenizer.analyze(Array(text.utf8), segmenterInput: true)
+            let expected = (0..<UInt32(copies)).flatMap { copy in
+                one.units.map { unit in
+                    var shifted = unit
+                    shifted.position += copy * positionStride
+                    (shifted.start, shifted.end) = (unit.start + copy * byteStride, unit.end + copy * byteStride)
+                    if !unit.isIdeograph {
+                        shifted.runStart += copy * runStride
+                    }
+                    return shifted
+                }
+            }
+            #expect(whole.units == expected, "\(copies) copies")
+            #expect(whole.runBytes == Array(Array(repeating: one.runBytes, count: copies).joined()), "\(copies) copies")
+            let input = Array(Array(repeating: one.segmenterInput, count: copies).joined(separator: separatorInput))
+            #expect(whole.segmenterInput == input, "\(copies) copies")
+        }
+    }
 }
