@@ -69,9 +69,10 @@ struct _ByteBuffer: ~Copyable {
     var array: [UInt8] { withBytes { Array($0) } }
 
     private mutating func grow(toHold needed: Int) {
-        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: max(needed, 2 * capacity))
+        let grownCapacity = max(needed, 2 * capacity)
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: grownCapacity)
         grown.initialize(from: base, count: count)
         base.deallocate()
-        (base, capacity) = (grown, max(needed, 2 * capacity))
+        (base, capacity) = (grown, grownCapacity)
     }
 }

@@ -1,24 +1,25 @@
 /// LEB128 variable-length integers, as Lucene's VInt: seven bits a byte, low bits first,
 /// the high bit set on every byte but the last.
 enum _VarInt {
+    /// Calls `body` with each byte of `value`'s encoding, in order.
     @inline(__always)
-    static func append(_ value: UInt64, to bytes: inout [UInt8]) {
+    static func forEachByte(of value: UInt64, _ body: (UInt8) -> Void) {
         var value = value
         while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            body(UInt8(truncatingIfNeeded: value) | 0x80)
             value >>= 7
         }
-        bytes.append(UInt8(value))
+        body(UInt8(value))
+    }
+
+    @inline(__always)
+    static func append(_ value: UInt64, to bytes: inout [UInt8]) {
+        forEachByte(of: value) { bytes.append($0) }
     }
 
     @inline(__always)
     static func append(_ value: UInt64, to bytes: inout _ByteBuffer) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
+        forEachByte(of: value) { bytes.append($0) }
     }
 
     /// How many bytes `append` writes for `value`.
